@@ -1,0 +1,1 @@
+"""caregov Superset client and dashboards as code (deliberately not importable as `superset`)."""
