@@ -12,7 +12,7 @@ export UV_PYTHON := $(PYTHON)
 export CAREGOV_HOME ?= $(CURDIR)/caregov-home
 DEMO_OUT := $(CAREGOV_HOME)/sample-extracts
 
-.PHONY: install demo down test lint bench clean
+.PHONY: install system-deps demo down test lint bench clean
 
 ## install: create both locked environments (idempotent)
 install: $(VENV)/.installed $(SUPERSET_VENV)/.installed
@@ -30,8 +30,12 @@ $(SUPERSET_VENV)/.installed: $(UV) superset/requirements.txt
 	$(UV) pip install --quiet --python $(SUPERSET_VENV)/bin/python --require-hashes -r superset/requirements.txt
 	touch $@
 
+## system-deps: Debian packages the browser tests use (installed once; needs root)
+system-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 ## test: install everything and run the whole suite
-test: install
+test: install system-deps
 	$(VENV)/bin/pytest
 
 ## lint: ruff (lint + format), sqlfluff (dbt templater) and dbt parse
