@@ -30,9 +30,14 @@ $(SUPERSET_VENV)/.installed: $(UV) superset/requirements.txt
 	$(UV) pip install --quiet --python $(SUPERSET_VENV)/bin/python --require-hashes -r superset/requirements.txt
 	touch $@
 
-## system-deps: Debian packages the browser tests use (installed once; needs root)
+## system-deps: Debian packages the tests use: chromium (browser tests), docker-compose (validating
+## docker-compose.yml; no Docker engine needed). Installed once, as root.
+SYSTEM_PACKAGES := chromium docker-compose
 system-deps:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 ## test: install everything and run the whole suite
 test: install system-deps
