@@ -1,0 +1,84 @@
+"""# refresh_dashboards
+
+Makes Superset show the warehouse `build_warehouse` just published.
+
+- **Starts** whenever the `marts` asset is updated (a successful publish).
+- **Tasks**: `superset_reachable` (fails clearly, after transient retries, when Superset is not
+  running at `CAREGOV_SUPERSET_URL`) → `superset_sync` (every Superset object from code,
+  idempotent) → `refresh_dataset_metadata` (re-read each `marts` dataset's columns) →
+  `warm_up_cache` (every dashboard chart) → `dashboard_health_check` (every chart of every
+  contract dashboard returns rows, or the run fails naming the empty charts).
+- Superset only reads the serving warehouse (read-only), so no DuckDB pool is needed here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pendulum
+from airflow.sdk import dag, task
+from caregov_common.assets import MARTS
+from caregov_common.policy import default_args
+
+log = logging.getLogger(__name__)
+
+
+def _settings() -> Any:
+    from ingestion.settings import Settings
+
+    return Settings.from_env()
+
+
+@dag(
+    schedule=[MARTS],
+    start_date=pendulum.datetime(2024, 1, 1, tz="Europe/London"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=default_args(),
+    tags=["caregov", "superset", "dashboards"],
+    doc_md=__doc__,
+)
+def refresh_dashboards() -> None:
+    @task
+    def superset_reachable() -> str:
+        """Fail with one clear sentence if Superset is down (retried: it may be restarting)."""
+        from caregov_common.superset_ops import require_reachable
+
+        settings = _settings()
+        require_reachable(settings)
+        return settings.superset_url
+
+    @task
+    def superset_sync(url: str) -> str:
+        """Create or update every Superset object from code."""
+        from caregov_superset.sync import sync
+
+        report = sync(_settings())
+        log.info("Superset at %s synced: %s", url, report.describe())
+        return report.describe()
+
+    @task
+    def refresh_dataset_metadata(_synced: str) -> int:
+        from caregov_common.superset_ops import refresh_datasets
+
+        return refresh_datasets(_settings())
+
+    @task
+    def warm_up_cache(_refreshed: int) -> int:
+        from caregov_common.superset_ops import warm_up
+
+        return warm_up(_settings())
+
+    @task
+    def dashboard_health_check(_warmed: int) -> dict[str, int]:
+        from caregov_common.superset_ops import health_check
+
+        return health_check(_settings())
+
+    dashboard_health_check(
+        warm_up_cache(refresh_dataset_metadata(superset_sync(superset_reachable())))
+    )
+
+
+refresh_dashboards()
