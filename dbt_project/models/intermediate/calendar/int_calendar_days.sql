@@ -1,0 +1,62 @@
+-- One row per day with England and Wales working-day arithmetic: a working day is Monday to
+-- Friday and not a bank holiday; third_working_day_after is the deadline "within 3 working days".
+with
+
+days as (
+
+    {{ dbt.date_spine('day', "cast('2015-01-01' as date)", "cast('2037-01-01' as date)") }}
+
+),
+
+bank_holidays as (
+
+    select cast(holiday_date as date) as holiday_date
+    from {{ ref('england_wales_bank_holidays') }}
+
+),
+
+flagged as (
+
+    select
+        cast(days.date_day as date) as calendar_date,
+        -- 1970-01-05 was a Monday: 0 = Monday … 6 = Sunday, the same on every engine.
+        mod({{ dbt.datediff("cast('1970-01-05' as date)", 'days.date_day', 'day') }}, 7)
+            as weekday_index,
+        bank_holidays.holiday_date is not null as is_bank_holiday
+    from days
+    left join bank_holidays on cast(days.date_day as date) = bank_holidays.holiday_date
+
+),
+
+numbered as (
+
+    select
+        calendar_date,
+        weekday_index,
+        is_bank_holiday,
+        weekday_index < 5 and not is_bank_holiday as is_working_day,
+        sum(case when weekday_index < 5 and not is_bank_holiday then 1 else 0 end)
+            over (order by calendar_date rows between unbounded preceding and current row)
+            as working_days_to_date
+    from flagged
+
+),
+
+final as (
+
+    select
+        numbered.calendar_date,
+        numbered.weekday_index,
+        numbered.is_bank_holiday,
+        numbered.is_working_day,
+        numbered.working_days_to_date,
+        deadline.calendar_date as third_working_day_after
+    from numbered
+    left join numbered as deadline
+        on
+            deadline.is_working_day
+            and deadline.working_days_to_date = numbered.working_days_to_date + 3
+
+)
+
+select * from final

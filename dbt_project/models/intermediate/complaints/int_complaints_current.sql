@@ -1,0 +1,26 @@
+-- Current version of each complaint (delta entity): the row from its latest as-at delivery, ties by
+-- the later load. Incremental: a nightly run reads only loads newer than the last run.
+{{
+    config(
+        materialized='incremental',
+        unique_key='complaint_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+with
+
+versions as (
+
+    {{ current_versions(ref('stg_complaints__complaints'), 'complaint_id') }}
+
+),
+
+final as (
+
+    select * from versions
+
+)
+
+select * from final

@@ -1,0 +1,52 @@
+-- The months each entity's metrics report: from the month of the entity's first as-at date to the
+-- month of the latest as-at date loaded for any entity (contract §4, row range).
+with
+
+entity_as_at as (
+
+    {% for entity, model in [
+        ('hr_workers', 'stg_hr__workers'),
+        ('hr_posts', 'stg_hr__posts'),
+        ('cm_people', 'stg_case_management__people'),
+        ('cm_events', 'stg_case_management__events'),
+        ('complaints', 'stg_complaints__complaints'),
+        ('finance_ledger', 'stg_finance__ledger'),
+        ('provider_invoices', 'stg_finance__provider_invoices'),
+        ('improvement_actions', 'stg_improvement_plan__actions'),
+    ] %}
+        select
+            '{{ entity }}' as entity,
+            min(as_at) as first_as_at,
+            max(as_at) as last_as_at
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+latest as (
+
+    select max(last_as_at) as latest_as_at
+    from entity_as_at
+
+),
+
+final as (
+
+    select
+        entity_as_at.entity,
+        month_ends.month_start,
+        month_ends.period_end,
+        month_ends.period_end_12m_before,
+        month_ends.financial_year,
+        month_ends.period
+    from entity_as_at
+    cross join latest
+    inner join {{ ref('int_calendar_month_ends') }} as month_ends
+        on
+            month_ends.period_end >= entity_as_at.first_as_at
+            and month_ends.month_start <= latest.latest_as_at
+
+)
+
+select * from final

@@ -1,0 +1,93 @@
+-- Complaints metrics of contract §4 per month end D (2009 regulations): statutory complaints
+-- received in the month, the share acknowledged within 3 working days, and the upheld rate of
+-- those closed in the month with a decision.
+with
+
+months as (
+
+    select month_start, period_end
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'complaints'
+
+),
+
+statutory as (
+
+    select
+        complaints.*,
+        complaints.acknowledged_date is not null
+        and complaints.acknowledged_date <= days.third_working_day_after as acknowledged_in_time
+    from {{ ref('int_complaints_current') }} as complaints
+    left join {{ ref('int_calendar_days') }} as days
+        on complaints.received_date = days.calendar_date
+    where complaints.procedure = 'asc_statutory'
+
+),
+
+received as (
+
+    select
+        months.period_end,
+        count(statutory.complaint_id) as received,
+        sum(case when statutory.acknowledged_in_time then 1 else 0 end) as acknowledged_in_time
+    from months
+    left join statutory
+        on statutory.received_date between months.month_start and months.period_end
+    group by months.period_end
+
+),
+
+decided as (
+
+    select
+        months.period_end,
+        count(statutory.complaint_id) as decided,
+        sum(case when statutory.outcome in ('upheld', 'partially_upheld') then 1 else 0 end)
+            as upheld
+    from months
+    left join statutory
+        on
+            statutory.closed_date between months.month_start and months.period_end
+            and statutory.outcome in ('upheld', 'partially_upheld', 'not_upheld')
+    group by months.period_end
+
+),
+
+metrics as (
+
+    select
+        'complaints_received' as metric_id,
+        period_end,
+        cast(received as double) as value,
+        cast(received as double) as numerator,
+        cast(null as double) as denominator,
+        'count' as unit
+    from received
+    union all
+    select
+        'complaints_ack_within_3wd_rate' as metric_id,
+        period_end,
+        cast(acknowledged_in_time as double) / nullif(cast(received as double), 0) as value,
+        cast(coalesce(acknowledged_in_time, 0) as double) as numerator,
+        cast(received as double) as denominator,
+        'rate' as unit
+    from received
+    union all
+    select
+        'complaints_upheld_rate' as metric_id,
+        period_end,
+        cast(upheld as double) / nullif(cast(decided as double), 0) as value,
+        cast(coalesce(upheld, 0) as double) as numerator,
+        cast(decided as double) as denominator,
+        'rate' as unit
+    from decided
+
+),
+
+final as (
+
+    select * from metrics
+
+)
+
+select * from final

@@ -1,0 +1,104 @@
+-- Finance metrics of contract §4 per month end D: forecast variance from the ledger snapshot for
+-- D's financial year and period, and provider payment timeliness of invoices paid in D's month
+-- (Procurement Regulations 2024 reg 38: day 1 is the day after receipt).
+with
+
+ledger_months as (
+
+    select period_end, financial_year, period
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'finance_ledger'
+
+),
+
+invoice_months as (
+
+    select month_start, period_end
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'provider_invoices'
+
+),
+
+ledger as (
+
+    select
+        ledger_months.period_end,
+        sum(periods.forecast_outturn) - sum(periods.budget_revised) as forecast_variance,
+        sum(periods.budget_revised) as budget_revised
+    from ledger_months
+    inner join {{ ref('int_finance_ledger_periods') }} as periods
+        on
+            ledger_months.financial_year = periods.financial_year
+            and ledger_months.period = periods.period
+    group by ledger_months.period_end
+
+),
+
+paid as (
+
+    select
+        invoice_months.period_end,
+        invoices.invoice_id,
+        coalesce(invoices.disputed, false) as disputed,
+        {{ dbt.datediff('invoices.invoice_received_date', 'invoices.payment_date', 'day') }}
+            as days_to_pay
+    from invoice_months
+    inner join {{ ref('int_provider_invoices_current') }} as invoices
+        on invoices.payment_date between invoice_months.month_start and invoice_months.period_end
+
+),
+
+payment_counts as (
+
+    select
+        invoice_months.period_end,
+        count(paid.invoice_id) as invoices_paid,
+        sum(paid.days_to_pay) as total_days_to_pay,
+        sum(case when not paid.disputed then 1 else 0 end) as undisputed_paid,
+        sum(case when not paid.disputed and paid.days_to_pay <= 30 then 1 else 0 end)
+            as undisputed_paid_within_30d
+    from invoice_months
+    left join paid on invoice_months.period_end = paid.period_end
+    group by invoice_months.period_end
+
+),
+
+metrics as (
+
+    select
+        'finance_forecast_variance_pct' as metric_id,
+        period_end,
+        cast(forecast_variance as double) / nullif(cast(budget_revised as double), 0) as value,
+        cast(forecast_variance as double) as numerator,
+        cast(budget_revised as double) as denominator,
+        'rate' as unit
+    from ledger
+    union all
+    select
+        'finance_avg_days_to_pay' as metric_id,
+        period_end,
+        cast(total_days_to_pay as double) / nullif(cast(invoices_paid as double), 0) as value,
+        cast(coalesce(total_days_to_pay, 0) as double) as numerator,
+        cast(invoices_paid as double) as denominator,
+        'days' as unit
+    from payment_counts
+    union all
+    select
+        'finance_paid_within_30d_rate' as metric_id,
+        period_end,
+        cast(undisputed_paid_within_30d as double)
+        / nullif(cast(undisputed_paid as double), 0) as value,
+        cast(coalesce(undisputed_paid_within_30d, 0) as double) as numerator,
+        cast(coalesce(undisputed_paid, 0) as double) as denominator,
+        'rate' as unit
+    from payment_counts
+
+),
+
+final as (
+
+    select * from metrics
+
+)
+
+select * from final

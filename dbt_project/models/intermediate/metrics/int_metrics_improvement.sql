@@ -1,0 +1,55 @@
+-- Improvement-plan metrics of contract §4 per month end D, from the snapshot used for D: the
+-- completion rate (closed actions excluded) and actions overdue at the snapshot's as-at date.
+with
+
+months as (
+
+    select period_end
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'improvement_actions'
+
+),
+
+action_counts as (
+
+    select
+        actions.period_end,
+        sum(case when actions.status = 'complete' then 1 else 0 end) as complete_actions,
+        sum(case when actions.status != 'closed' then 1 else 0 end) as open_or_complete_actions,
+        sum(case when actions.is_overdue then 1 else 0 end) as overdue_actions
+    from {{ ref('int_improvement_actions_month_snapshots') }} as actions
+    inner join months on actions.period_end = months.period_end
+    group by actions.period_end
+
+),
+
+metrics as (
+
+    select
+        'improvement_actions_complete_rate' as metric_id,
+        period_end,
+        cast(complete_actions as double)
+        / nullif(cast(open_or_complete_actions as double), 0) as value,
+        cast(complete_actions as double) as numerator,
+        cast(open_or_complete_actions as double) as denominator,
+        'rate' as unit
+    from action_counts
+    union all
+    select
+        'improvement_actions_overdue' as metric_id,
+        period_end,
+        cast(overdue_actions as double) as value,
+        cast(overdue_actions as double) as numerator,
+        cast(null as double) as denominator,
+        'count' as unit
+    from action_counts
+
+),
+
+final as (
+
+    select * from metrics
+
+)
+
+select * from final

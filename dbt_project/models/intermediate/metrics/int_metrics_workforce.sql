@@ -1,0 +1,126 @@
+-- Workforce metrics of contract §4 per month end D, from the hr snapshot used for D (Skills for
+-- Care definitions: leavers and starters in (D-12m, D] over permanent + temporary jobs in post).
+with
+
+worker_months as (
+
+    select period_end, period_end_12m_before
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'hr_workers'
+
+),
+
+post_months as (
+
+    select period_end
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'hr_posts'
+
+),
+
+workers as (
+
+    select
+        snapshots.*,
+        snapshots.start_date > worker_months.period_end_12m_before
+        and snapshots.start_date <= snapshots.period_end as started_in_window,
+        snapshots.leave_date > worker_months.period_end_12m_before
+        and snapshots.leave_date <= snapshots.period_end as left_in_window
+    from {{ ref('int_hr_workers_month_snapshots') }} as snapshots
+    inner join worker_months on snapshots.period_end = worker_months.period_end
+
+),
+
+worker_counts as (
+
+    select
+        period_end,
+        sum(case when directly_employed and in_post then 1 else 0 end) as directly_employed_in_post,
+        sum(case when employment_status = 'agency' and in_post then 1 else 0 end) as agency_in_post,
+        sum(case when directly_employed and left_in_window then 1 else 0 end) as leavers_12m,
+        sum(case when directly_employed and started_in_window then 1 else 0 end) as starters_12m,
+        sum(
+            case
+                when directly_employed and started_in_window and main_job_role_code = 6 then 1
+                else 0
+            end
+        ) as social_worker_starters_12m,
+        sum(
+            case
+                when
+                    directly_employed and started_in_window and main_job_role_code = 6
+                    and newly_qualified_at_start
+                    then 1
+                else 0
+            end
+        ) as newly_qualified_social_worker_starters_12m
+    from workers
+    group by period_end
+
+),
+
+post_counts as (
+
+    select
+        posts.period_end,
+        sum(case when posts.is_vacant then 1 else 0 end) as vacant_posts,
+        sum(case when posts.is_established then 1 else 0 end) as established_posts
+    from {{ ref('int_hr_posts_month_snapshots') }} as posts
+    inner join post_months on posts.period_end = post_months.period_end
+    group by posts.period_end
+
+),
+
+metrics as (
+
+    select
+        'workforce_turnover_rate_12m' as metric_id,
+        period_end,
+        leavers_12m as numerator,
+        directly_employed_in_post as denominator
+    from worker_counts
+    union all
+    select
+        'workforce_starters_rate_12m' as metric_id,
+        period_end,
+        starters_12m as numerator,
+        directly_employed_in_post as denominator
+    from worker_counts
+    union all
+    select
+        'workforce_agency_rate' as metric_id,
+        period_end,
+        agency_in_post as numerator,
+        directly_employed_in_post + agency_in_post as denominator
+    from worker_counts
+    union all
+    select
+        'workforce_nq_sw_starter_share_12m' as metric_id,
+        period_end,
+        newly_qualified_social_worker_starters_12m as numerator,
+        social_worker_starters_12m as denominator
+    from worker_counts
+    union all
+    select
+        'workforce_vacancy_rate' as metric_id,
+        period_end,
+        vacant_posts as numerator,
+        established_posts as denominator
+    from post_counts
+
+),
+
+final as (
+
+    select
+        metric_id,
+        period_end,
+        cast(numerator as double) / nullif(cast(denominator as double), 0) as value,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        'rate' as unit
+    from metrics
+
+)
+
+select * from final

@@ -1,0 +1,131 @@
+-- Complaints per month end × subject category × procedure: received, acknowledged within 3
+-- working days, responded by the agreed date, decided and upheld, and Ombudsman referrals.
+with
+
+months as (
+
+    select month_start, period_end
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'complaints'
+
+),
+
+complaints as (
+
+    select
+        complaints.*,
+        complaints.acknowledged_date is not null
+        and complaints.acknowledged_date <= days.third_working_day_after as acknowledged_in_time,
+        complaints.response_date is not null
+        and complaints.agreed_response_date is not null
+        and complaints.response_date <= complaints.agreed_response_date as responded_by_agreed_date
+    from {{ ref('int_complaints_current') }} as complaints
+    left join {{ ref('int_calendar_days') }} as days
+        on complaints.received_date = days.calendar_date
+
+),
+
+received as (
+
+    select
+        months.period_end,
+        complaints.subject_category,
+        complaints.procedure,
+        count(*) as received,
+        sum(case when complaints.acknowledged_in_time then 1 else 0 end) as acknowledged_in_time
+    from months
+    inner join complaints
+        on complaints.received_date between months.month_start and months.period_end
+    group by months.period_end, complaints.subject_category, complaints.procedure
+
+),
+
+responded as (
+
+    select
+        months.period_end,
+        complaints.subject_category,
+        complaints.procedure,
+        count(*) as responded,
+        sum(case when complaints.responded_by_agreed_date then 1 else 0 end)
+            as responded_by_agreed_date
+    from months
+    inner join complaints
+        on complaints.response_date between months.month_start and months.period_end
+    group by months.period_end, complaints.subject_category, complaints.procedure
+
+),
+
+closed as (
+
+    select
+        months.period_end,
+        complaints.subject_category,
+        complaints.procedure,
+        count(*) as closed,
+        sum(
+            case
+                when complaints.outcome in ('upheld', 'partially_upheld', 'not_upheld') then 1
+                else 0
+            end
+        ) as decided,
+        sum(case when complaints.outcome in ('upheld', 'partially_upheld') then 1 else 0 end)
+            as upheld,
+        sum(case when complaints.referred_to_ombudsman then 1 else 0 end) as referred_to_ombudsman,
+        sum(case when complaints.ombudsman_decision = 'upheld' then 1 else 0 end)
+            as ombudsman_upheld
+    from months
+    inner join complaints
+        on complaints.closed_date between months.month_start and months.period_end
+    group by months.period_end, complaints.subject_category, complaints.procedure
+
+),
+
+grid as (
+
+    select period_end, subject_category, procedure from received
+    union
+    select period_end, subject_category, procedure from responded
+    union
+    select period_end, subject_category, procedure from closed
+
+),
+
+final as (
+
+    select
+        grid.period_end,
+        grid.subject_category,
+        grid.procedure,
+        coalesce(received.received, 0) as received,
+        coalesce(received.acknowledged_in_time, 0) as acknowledged_in_time,
+        cast(received.acknowledged_in_time as double)
+        / nullif(cast(received.received as double), 0) as acknowledged_in_time_rate,
+        coalesce(responded.responded, 0) as responded,
+        coalesce(responded.responded_by_agreed_date, 0) as responded_by_agreed_date,
+        coalesce(closed.closed, 0) as closed,
+        coalesce(closed.decided, 0) as decided,
+        coalesce(closed.upheld, 0) as upheld,
+        cast(closed.upheld as double) / nullif(cast(closed.decided as double), 0) as upheld_rate,
+        coalesce(closed.referred_to_ombudsman, 0) as referred_to_ombudsman,
+        coalesce(closed.ombudsman_upheld, 0) as ombudsman_upheld
+    from grid
+    left join received
+        on
+            grid.period_end = received.period_end
+            and grid.subject_category = received.subject_category
+            and grid.procedure = received.procedure
+    left join responded
+        on
+            grid.period_end = responded.period_end
+            and grid.subject_category = responded.subject_category
+            and grid.procedure = responded.procedure
+    left join closed
+        on
+            grid.period_end = closed.period_end
+            and grid.subject_category = closed.subject_category
+            and grid.procedure = closed.procedure
+
+)
+
+select * from final

@@ -1,0 +1,47 @@
+-- Per lake entity: the latest as-at date and load, rows loaded and quarantined, the expected
+-- delivery cadence and whether it is stale (no delivery within twice the cadence of today).
+with
+
+entities as (
+
+    select * from {{ ref('lake_entities') }}
+
+),
+
+loads as (
+
+    select
+        entity,
+        max(case when status = 'loaded' then as_at end) as last_as_at,
+        max(case when status = 'loaded' then finished_at end) as last_loaded_at,
+        sum(case when status = 'loaded' then 1 else 0 end) as files_loaded,
+        sum(case when status = 'rejected' then 1 else 0 end) as files_rejected,
+        sum(case when status = 'loaded' then rows_loaded else 0 end) as rows_loaded,
+        sum(case when status = 'loaded' then rows_quarantined else 0 end) as rows_quarantined
+    from {{ ref('stg_lake__loads') }}
+    group by entity
+
+),
+
+final as (
+
+    select
+        cast(entities.entity as varchar) as entity,
+        cast(entities.source as varchar) as source,
+        cast(entities.kind as varchar) as kind,
+        loads.last_as_at,
+        loads.last_loaded_at,
+        coalesce(loads.files_loaded, 0) as files_loaded,
+        coalesce(loads.files_rejected, 0) as files_rejected,
+        coalesce(loads.rows_loaded, 0) as rows_loaded,
+        coalesce(loads.rows_quarantined, 0) as rows_quarantined,
+        cast(entities.expected_cadence_days as integer) as expected_cadence_days,
+        loads.last_as_at is null
+        or {{ dbt.datediff('loads.last_as_at', 'current_date', 'day') }}
+        > 2 * entities.expected_cadence_days as is_stale
+    from entities
+    left join loads on entities.entity = loads.entity
+
+)
+
+select * from final

@@ -1,0 +1,130 @@
+-- Workforce per month end × team × role group, from the hr snapshots used for each month.
+-- Team-level figures built on fewer than 10 staff in post are suppressed (null, never 0).
+with
+
+months as (
+
+    select period_end, period_end_12m_before
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'hr_workers'
+
+),
+
+workers as (
+
+    select
+        snapshots.*,
+        {{ role_group('snapshots.main_job_role_code') }} as role_group,
+        snapshots.start_date > months.period_end_12m_before
+        and snapshots.start_date <= snapshots.period_end as started_in_window,
+        snapshots.leave_date > months.period_end_12m_before
+        and snapshots.leave_date <= snapshots.period_end as left_in_window
+    from {{ ref('int_hr_workers_month_snapshots') }} as snapshots
+    inner join months on snapshots.period_end = months.period_end
+
+),
+
+teams as (
+
+    select
+        team_id,
+        max(team_name) as team_name
+    from {{ ref('int_hr_workers_latest') }}
+    group by team_id
+
+),
+
+staff as (
+
+    select
+        period_end,
+        team_id,
+        role_group,
+        sum(case when in_post then 1 else 0 end) as staff_in_post,
+        count(distinct case when in_post then person_id end) as headcount,
+        sum(case when in_post and directly_employed then 1 else 0 end) as directly_employed_in_post,
+        sum(case when in_post and employment_status = 'agency' then 1 else 0 end) as agency_in_post,
+        sum(case when directly_employed and started_in_window then 1 else 0 end) as starters_12m,
+        sum(case when directly_employed and left_in_window then 1 else 0 end) as leavers_12m,
+        sum(
+            case
+                when in_post
+                    then least(coalesce(contracted_hours_per_week, 0) / 37.0, 1.0)
+                else 0
+            end
+        ) as wte
+    from workers
+    group by period_end, team_id, role_group
+
+),
+
+posts as (
+
+    select
+        period_end,
+        team_id,
+        {{ role_group('main_job_role_code') }} as role_group,
+        sum(case when is_established then 1 else 0 end) as established_posts,
+        sum(case when is_vacant then 1 else 0 end) as vacant_posts
+    from {{ ref('int_hr_posts_month_snapshots') }}
+    group by period_end, team_id, {{ role_group('main_job_role_code') }}
+
+),
+
+combined as (
+
+    select
+        coalesce(staff.period_end, posts.period_end) as period_end,
+        coalesce(staff.team_id, posts.team_id) as team_id,
+        coalesce(staff.role_group, posts.role_group) as role_group,
+        coalesce(staff.staff_in_post, 0) as staff_in_post,
+        staff.headcount,
+        staff.directly_employed_in_post,
+        staff.agency_in_post,
+        staff.starters_12m,
+        staff.leavers_12m,
+        staff.wte,
+        posts.established_posts,
+        posts.vacant_posts
+    from staff
+    full outer join posts
+        on
+            staff.period_end = posts.period_end
+            and staff.team_id = posts.team_id
+            and staff.role_group = posts.role_group
+
+),
+
+final as (
+
+    select
+        combined.period_end,
+        combined.team_id,
+        teams.team_name,
+        combined.role_group,
+        combined.staff_in_post < 10 as is_suppressed,
+        {{ suppress('combined.staff_in_post', 'combined.staff_in_post', 10) }} as staff_in_post,
+        {{ suppress('combined.headcount', 'combined.staff_in_post', 10) }} as headcount,
+        {{ suppress('combined.directly_employed_in_post', 'combined.staff_in_post', 10) }}
+            as directly_employed_in_post,
+        {{ suppress('combined.agency_in_post', 'combined.staff_in_post', 10) }} as agency_in_post,
+        {{ suppress('combined.starters_12m', 'combined.staff_in_post', 10) }} as starters_12m,
+        {{ suppress('combined.leavers_12m', 'combined.staff_in_post', 10) }} as leavers_12m,
+        {{ suppress(
+            'cast(combined.leavers_12m as double)'
+            ~ ' / nullif(cast(combined.directly_employed_in_post as double), 0)',
+            'combined.staff_in_post', 10) }} as turnover_rate_12m,
+        {{ suppress(
+            'cast(combined.agency_in_post as double) / nullif(cast(combined.staff_in_post as double), 0)',
+            'combined.staff_in_post', 10) }} as agency_rate,
+        {{ suppress('round(combined.wte, 2)', 'combined.staff_in_post', 10) }} as wte,
+        combined.established_posts,
+        combined.vacant_posts,
+        cast(combined.vacant_posts as double) / nullif(cast(combined.established_posts as double), 0)
+            as vacancy_rate
+    from combined
+    left join teams on combined.team_id = teams.team_id
+
+)
+
+select * from final

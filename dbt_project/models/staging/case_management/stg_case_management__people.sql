@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ lake_source('case_management', 'cm_people') }}
+
+),
+
+final as (
+
+    select
+        cast(person_id as varchar) as person_id,
+        cast(nhs_number_pseudonym as varchar) as nhs_number_pseudonym,
+        cast(postcode_district as varchar) as postcode_district,
+        cast(birth_year as integer) as birth_year,
+        cast(age_band as varchar) as age_band,
+        cast(date_of_death as date) as date_of_death,
+        cast(gender as varchar) as gender,
+        cast(ethnicity as varchar) as ethnicity,
+        cast(client_type as varchar) as client_type,
+        cast(primary_support_reason as varchar) as primary_support_reason,
+        cast(_load_id as varchar) as load_id,
+        cast(_as_at as date) as as_at,
+        cast(_source_file as varchar) as source_file,
+        cast(_source_row as bigint) as source_row,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+
+)
+
+select * from final

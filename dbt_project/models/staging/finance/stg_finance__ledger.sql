@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ lake_source('finance', 'finance_ledger') }}
+
+),
+
+final as (
+
+    select
+        cast(financial_year as varchar) as financial_year,
+        cast(period as integer) as period,
+        cast(cost_centre as varchar) as cost_centre,
+        cast(cost_centre_name as varchar) as cost_centre_name,
+        cast(service_line as varchar) as service_line,
+        cast(budget_original as double) as budget_original,
+        cast(budget_revised as double) as budget_revised,
+        cast(budget_profiled_ytd as double) as budget_profiled_ytd,
+        cast(actual_ytd as double) as actual_ytd,
+        cast(forecast_outturn as double) as forecast_outturn,
+        cast(_load_id as varchar) as load_id,
+        cast(_as_at as date) as as_at,
+        cast(_source_file as varchar) as source_file,
+        cast(_source_row as bigint) as source_row,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+
+)
+
+select * from final

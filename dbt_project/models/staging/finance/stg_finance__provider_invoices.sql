@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ lake_source('finance', 'provider_invoices') }}
+
+),
+
+final as (
+
+    select
+        cast(invoice_id as varchar) as invoice_id,
+        cast(supplier_id as varchar) as supplier_id,
+        cast(supplier_name as varchar) as supplier_name,
+        cast(service_category as varchar) as service_category,
+        cast(invoice_date as date) as invoice_date,
+        cast(invoice_received_date as date) as invoice_received_date,
+        cast(validated_date as date) as validated_date,
+        cast(payment_date as date) as payment_date,
+        cast(amount_gross as double) as amount_gross,
+        cast(disputed as boolean) as disputed,
+        cast(_load_id as varchar) as load_id,
+        cast(_as_at as date) as as_at,
+        cast(_source_file as varchar) as source_file,
+        cast(_source_row as bigint) as source_row,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+
+)
+
+select * from final
