@@ -1,0 +1,142 @@
+"""The load ledger: one Parquet record per delivered file, and `caregov status` built on it.
+
+Each record is its own file, `lake/ledger/<load_id>.parquet`, written under a temporary name
+and renamed, so concurrent ingest processes never contend for a shared file and a reader never
+sees half a record. Columns are fixed by docs/interfaces.md. Alongside, `state/loaded/<sha256>`
+names the load that took a file's content, so "already loaded?" is one file lookup.
+
+Staleness (`caregov status`): an entity is stale when its latest loaded as-at date is older,
+relative to today, than its source's delivery cadence plus a grace period (monthly sources
+31 + 10 days; case management and complaints, weekly, 7 + 3 days), or it was never loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingestion.contracts import CADENCE_DAYS, ENTITIES, GRACE_DAYS
+from ingestion.lake import fsync_dir
+from ingestion.settings import Settings
+
+SCHEMA = pa.schema(
+    [
+        ("load_id", pa.string()),
+        ("entity", pa.string()),
+        ("source", pa.string()),
+        ("as_at", pa.date32()),
+        ("file_name", pa.string()),
+        ("sha256", pa.string()),
+        ("file_format", pa.string()),
+        ("encoding", pa.string()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("duplicate_of", pa.string()),
+        ("rows_in", pa.int64()),
+        ("rows_loaded", pa.int64()),
+        ("rows_quarantined", pa.int64()),
+        ("duplicates_collapsed", pa.int64()),
+        ("warnings", pa.string()),
+        ("started_at", pa.timestamp("us")),
+        ("finished_at", pa.timestamp("us")),
+        ("seconds", pa.float64()),
+    ]
+)
+
+
+def write_record(settings: Settings, record: dict[str, Any]) -> Path:
+    """Write (or atomically replace) the ledger record of one load."""
+    settings.ledger.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pylist([{k: record.get(k) for k in SCHEMA.names}], schema=SCHEMA)
+    target = settings.ledger / f"{record['load_id']}.parquet"
+    tmp = settings.ledger / f".{target.name}.{os.getpid()}.tmp"
+    pq.write_table(table, tmp)
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    fsync_dir(settings.ledger)
+    return target
+
+
+def _marker(settings: Settings, sha256: str) -> Path:
+    return settings.state / "loaded" / sha256
+
+
+def loaded_by(settings: Settings, sha256: str) -> str | None:
+    """The load id that already loaded this content, if any."""
+    marker = _marker(settings, sha256)
+    return marker.read_text().strip() if marker.exists() else None
+
+
+def mark_loaded(settings: Settings, sha256: str, load_id: str) -> None:
+    marker = _marker(settings, sha256)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    tmp = marker.with_name(f".{sha256}.{os.getpid()}.tmp")
+    tmp.write_text(load_id)
+    os.replace(tmp, marker)
+
+
+def read_ledger(settings: Settings) -> pa.Table:
+    files = sorted(p for p in settings.ledger.glob("*.parquet")) if settings.ledger.exists() else []
+    if not files:
+        return SCHEMA.empty_table()
+    return pa.concat_tables(pq.read_table(f, schema=SCHEMA) for f in files)
+
+
+def entity_status(settings: Settings, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Per entity: last as-at, last load time, rows of the latest load, stale or not."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    loaded = [r for r in read_ledger(settings).to_pylist() if r["status"] == "loaded"]
+    rows = []
+    for name, entity in ENTITIES.items():
+        mine = [r for r in loaded if r["entity"] == name]
+        cadence, grace = CADENCE_DAYS[entity.source], GRACE_DAYS[entity.source]
+        if not mine:
+            rows.append(
+                {"entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,
+                 "rows_quarantined": 0, "cadence_days": cadence, "stale": True}
+            )  # fmt: skip
+            continue
+        latest = max(mine, key=lambda r: (r["finished_at"], r["load_id"]))
+        last_as_at = max(r["as_at"] for r in mine)
+        rows.append(
+            {
+                "entity": name,
+                "last_as_at": last_as_at,
+                "last_loaded_at": latest["finished_at"],
+                "rows_loaded": latest["rows_loaded"],
+                "rows_quarantined": latest["rows_quarantined"],
+                "cadence_days": cadence,
+                "stale": (today - last_as_at).days > cadence + grace,
+            }
+        )
+    return rows
+
+
+def format_status(rows: list[dict[str, Any]]) -> str:
+    """A plain table for `caregov status`."""
+    header = ("entity", "last as-at", "last load (UTC)", "rows loaded", "quarantined", "stale")
+    lines = [header]
+    for r in rows:
+        loaded_at = r["last_loaded_at"]
+        lines.append(
+            (
+                r["entity"],
+                r["last_as_at"].isoformat() if r["last_as_at"] else "never loaded",
+                loaded_at.strftime("%Y-%m-%d %H:%M") if loaded_at else "-",
+                f"{r['rows_loaded']:,}",
+                f"{r['rows_quarantined']:,}",
+                "STALE" if r["stale"] else "ok",
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.rjust(w) if i in (3, 4) else cell.ljust(w) for i, (cell, w) in
+                  enumerate(zip(line, widths, strict=True))).rstrip()
+        for line in lines
+    )  # fmt: skip

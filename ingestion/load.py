@@ -1,0 +1,365 @@
+"""Ingest delivered files: read → validate → pseudonymise → lake → quarantine → archive → ledger.
+
+Exactly-once: a file's load id is derived from its entity, as-at date and content hash, and all
+work on one content hash happens under an exclusive lock (`state/locks/<sha256>.lock`), so two
+processes handed the same bytes serialise and the second finds it already loaded (`skipped`).
+The commit point is the rename of the load's lake folder; a re-run after a crash either starts
+again (nothing was committed) or finds the folder and only finishes the bookkeeping. A file is
+removed from the landing zone only after its archive copy and ledger record are durable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ingestion import lake, ledger, readers, validate
+from ingestion.contracts import ENTITIES, Entity
+from ingestion.errors import CaregovError
+from ingestion.pseudonymise import install_key
+from ingestion.rejections import FileRejected
+from ingestion.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NAME = re.compile(r"(?P<entity>[a-z_]+)_(?P<as_at>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|xlsx)", re.I)
+PERSONAL = {"drop", "pseudonym", "nhs_pseudonym", "postcode_district", "age_band", "birth_year"}
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one delivered file."""
+
+    file_name: str
+    status: str  # loaded | skipped | rejected
+    entity: str | None = None
+    load_id: str | None = None
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    duplicates_collapsed: int = 0
+    reason: str | None = None
+    duplicate_of: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        name = _printable(self.file_name)
+        if self.status == "loaded":
+            text = (
+                f"loaded   {name}: {self.rows_loaded:,} rows loaded,"
+                f" {self.rows_quarantined:,} quarantined"
+            )
+            if self.duplicates_collapsed:
+                text += f", {self.duplicates_collapsed:,} duplicate rows collapsed"
+            text += f" (load {self.load_id})"
+            return text + "".join(f"; warning: {w}" for w in self.warnings)
+        if self.status == "skipped":
+            return f"skipped  {name}: identical content already loaded by load {self.duplicate_of}"
+        reason = self.reason or ""
+        if reason.startswith(name):
+            return f"rejected {reason}"
+        return f"rejected {name}: {reason}"
+
+
+def _printable(name: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in name)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(4 * 1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@contextlib.contextmanager
+def _locked(settings: Settings, sha256: str) -> Iterator[None]:
+    folder = settings.state / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{sha256}.lock").open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def parse_name(name: str) -> tuple[Entity, dt.date]:
+    """`cm_events_2024-03-31.csv` -> (cm_events, 2024-03-31), or FileRejected saying why."""
+    shown = _printable(name)
+    match = NAME.fullmatch(name)
+    if not match:
+        raise FileRejected(
+            f"{shown}: the name must be <entity>_<YYYY-MM-DD>.csv or .xlsx"
+            " (for example cm_events_2024-03-31.csv)."
+        )
+    entity = ENTITIES.get(match["entity"])
+    if entity is None:
+        raise FileRejected(f"{shown}: {match['entity']!r} is not a known entity.")
+    try:
+        as_at = dt.date.fromisoformat(match["as_at"])
+    except ValueError:
+        raise FileRejected(f"{shown}: {match['as_at']} is not a real date.") from None
+    return entity, as_at
+
+
+def ingest_file(settings: Settings, path: Path) -> FileOutcome:
+    """Ingest one delivered file (see module docstring); never raises for a bad file."""
+    path = Path(path)
+    if not path.is_file():
+        raise CaregovError(f"{_printable(str(path))} is not a file.")
+    started = _now()
+    sha256 = _sha256(path)
+    try:
+        entity, as_at = parse_name(path.name)
+    except FileRejected as rejection:
+        entity, as_at, bad_name = None, None, rejection
+    else:
+        bad_name = None
+    load_id = lake.load_id_for(entity.name, as_at, sha256) if entity else f"unnamed-{sha256[:16]}"
+    record = {
+        "load_id": load_id, "entity": entity.name if entity else None,
+        "source": entity.source if entity else "unknown", "as_at": as_at,
+        "file_name": path.name, "sha256": sha256, "file_format": readers.file_format(path),
+        "started_at": started, "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0,
+        "duplicates_collapsed": 0,
+    }  # fmt: skip
+    with _locked(settings, sha256):
+        earlier = ledger.loaded_by(settings, sha256)
+        if earlier:
+            outcome = FileOutcome(path.name, "skipped", record["entity"], duplicate_of=earlier)
+            record.update(
+                load_id=f"{load_id}-skipped-{started:%Y%m%dT%H%M%S%f}", duplicate_of=earlier
+            )
+        elif bad_name is not None:
+            outcome = _reject(settings, record, bad_name, None)
+        else:
+            final = lake.load_dir(settings, entity.name, as_at, load_id)
+            if final.exists():
+                outcome = _recovered(record, lake.read_manifest(final))
+            else:
+                outcome = _load(settings, path, entity, as_at, record, final)
+        _finish(settings, path, record, outcome)
+    log.debug("%s", outcome.line())
+    return outcome
+
+
+def _finish(settings: Settings, path: Path, record: dict, outcome: FileOutcome) -> None:
+    """Archive, record in the ledger, mark, and only then take the file out of landing."""
+    lake.archive(settings, path, record["source"], record["sha256"])
+    finished = _now()
+    record.update(
+        status=outcome.status,
+        reason=outcome.reason,
+        warnings="; ".join(outcome.warnings) or None,
+        finished_at=finished,
+        seconds=(finished - record["started_at"]).total_seconds(),
+    )
+    ledger.write_record(settings, record)
+    if outcome.status == "loaded":
+        ledger.mark_loaded(settings, record["sha256"], record["load_id"])
+    if path.resolve().is_relative_to(settings.landing.resolve()):
+        path.unlink()
+
+
+def _recovered(record: dict, manifest: dict) -> FileOutcome:
+    record.update({k: manifest[k] for k in ("rows_in", "rows_loaded", "rows_quarantined",
+                                            "duplicates_collapsed", "encoding")})  # fmt: skip
+    return FileOutcome(
+        record["file_name"], "loaded", record["entity"], record["load_id"],
+        manifest["rows_loaded"], manifest["rows_quarantined"], manifest["duplicates_collapsed"],
+        warnings=list(manifest.get("warnings", [])),
+    )  # fmt: skip
+
+
+def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(
+        config={
+            "memory_limit": os.environ.get("CAREGOV_INGEST_MEMORY", "1GB"),
+            "temp_directory": str(workdir / "spill"),
+            "enable_external_access": True,
+        }
+    )
+
+
+def _load(
+    settings: Settings, path: Path, entity: Entity, as_at: dt.date, record: dict, final: Path
+) -> FileOutcome:
+    workdir = settings.state / "work" / f"{record['load_id']}-{os.getpid()}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    con = _connect(workdir)
+    try:
+        install_key(con, settings.pseudonym_key)
+        judgement = None
+        try:
+            source = _stage(con, path, entity, as_at, workdir)
+            record.update(encoding=source.encoding, file_format=source.file_format)
+            judgement = validate.judge(con, entity)
+            _check_file_policy(path.name, entity, judgement)
+        except FileRejected as rejection:
+            return _reject(settings, record, rejection, judgement, con if judgement else None)
+        warnings = (
+            [f"extra columns ignored: {', '.join(source.extra_columns)}"]
+            if source.extra_columns
+            else []
+        )
+        counts = {
+            "rows_in": judgement.rows_in, "rows_loaded": judgement.rows_loaded,
+            "rows_quarantined": judgement.rows_quarantined,
+            "duplicates_collapsed": judgement.duplicates_collapsed,
+        }  # fmt: skip
+        record.update(counts)
+        report = _report(record, entity, judgement, warnings)
+        lake.write_quarantine(settings, record["load_id"], report, con)
+        loaded_at = record["started_at"].isoformat(sep=" ")
+        select = f"""
+            SELECT * EXCLUDE (_source_row), '{record["load_id"]}' AS _load_id,
+                   DATE '{as_at.isoformat()}' AS _as_at, {validate.lit(path.name)} AS _source_file,
+                   CAST(_source_row AS BIGINT) AS _source_row,
+                   TIMESTAMP '{loaded_at}' AS _loaded_at
+            FROM ({validate.accepted_rows_sql(judgement.has_duplicate_keys)})
+        """
+        manifest = {**counts, "encoding": source.encoding, "warnings": warnings}
+        lake.write_load(con, final, select, manifest)
+        return FileOutcome(
+            path.name, "loaded", entity.name, record["load_id"], judgement.rows_loaded,
+            judgement.rows_quarantined, judgement.duplicates_collapsed, warnings=warnings,
+        )  # fmt: skip
+    finally:
+        con.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, as_at: dt.date, workdir: Path
+) -> readers.SourceTable:
+    source = readers.open_extract(con, path, entity, workdir)
+    try:
+        validate.stage(con, entity, source.columns, as_at)
+    except duckdb.Error as error:
+        problem = readers.explain_csv_error(error, path.name)
+        if not isinstance(problem, readers.EncodingFallback):
+            raise problem from None
+        source = readers.open_extract(con, path, entity, workdir, encoding="windows-1252")
+        try:
+            validate.stage(con, entity, source.columns, as_at)
+        except duckdb.Error as again:
+            raise readers.explain_csv_error(again, path.name) from None
+    return source
+
+
+def _check_file_policy(name: str, entity: Entity, judgement: validate.Judgement) -> None:
+    if judgement.rows_in == 0:
+        raise FileRejected(f"{name} has a header but no data rows.")
+    considered = judgement.rows_in - judgement.duplicates_collapsed
+    share = judgement.rows_quarantined / considered
+    if share > entity.reject_threshold:
+        raise FileRejected(
+            f"{name}: {judgement.rows_quarantined:,} of {considered:,} rows ({share:.1%}) break a"
+            f" rule, more than the {entity.reject_threshold:.0%} allowed; first: "
+            + describe_reason(entity, judgement.examples[0])
+        )
+
+
+def describe_reason(entity: Entity, example: dict) -> str:
+    """`row 5, column event_type: 'Foo' is not one of …` — the value only if not personal."""
+    column = next((c for c in entity.columns if c.name == example["column"]), None)
+    value = example["value"]
+    personal = column is None or column.pii in PERSONAL or example["rule"] == "duplicate_key"
+    shown = "" if personal or value is None else f" (value {str(value)[:40]!r})"
+    return f"row {example['row']}, column {example['column']}: {example['message']}{shown}."
+
+
+def _report(
+    record: dict, entity: Entity | None, judgement: validate.Judgement | None, warnings: list[str]
+) -> dict:
+    report = {k: record.get(k) for k in ("load_id", "entity", "as_at", "file_name", "sha256",
+                                         "rows_in", "rows_loaded", "rows_quarantined",
+                                         "duplicates_collapsed")}  # fmt: skip
+    report["warnings"] = warnings
+    if judgement and entity:
+        report["reason_counts"] = judgement.reason_counts
+        report["first_reasons"] = [describe_reason(entity, e) for e in judgement.examples]
+    return report
+
+
+def _reject(
+    settings: Settings,
+    record: dict,
+    rejection: FileRejected,
+    judgement: validate.Judgement | None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> FileOutcome:
+    reason = str(rejection)
+    record.update(rows_in=judgement.rows_in if judgement else 0, rows_loaded=0,
+                  rows_quarantined=judgement.rows_in if judgement else 0)  # fmt: skip
+    report = _report(record, ENTITIES.get(record["entity"] or ""), judgement, [])
+    report.update(status="rejected", reason=reason)
+    lake.write_quarantine(settings, record["load_id"], report, con)
+    return FileOutcome(record["file_name"], "rejected", record["entity"], record["load_id"],
+                       0, record["rows_quarantined"], reason=reason)  # fmt: skip
+
+
+def _candidates(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = [
+            p for p in path.rglob("*")
+            if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".part")
+        ]  # fmt: skip
+        return sorted(found, key=lambda p: (p.name, str(p)))
+    return [path]
+
+
+def _summary(outcomes: list[FileOutcome]) -> str:
+    count = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "skipped", "rejected")}
+    rows = sum(o.rows_loaded for o in outcomes)
+    quarantined = sum(o.rows_quarantined for o in outcomes if o.status == "loaded")
+    return (
+        f"{len(outcomes)} file{'s' if len(outcomes) != 1 else ''}: {count['loaded']} loaded"
+        f" ({rows:,} rows, {quarantined:,} quarantined), {count['skipped']} skipped,"
+        f" {count['rejected']} rejected."
+    )
+
+
+def ingest_paths(
+    settings: Settings, paths: list[Path], echo: Callable[[str], None]
+) -> list[FileOutcome]:
+    """Ingest files and folders (searched recursively); echo a line per file and a summary."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if not path.exists():
+            raise CaregovError(f"{_printable(str(path))} does not exist.")
+        files.extend(_candidates(path))
+    outcomes = []
+    for file in files:
+        outcome = ingest_file(settings, file)
+        echo(outcome.line())
+        outcomes.append(outcome)
+    echo(_summary(outcomes))
+    return outcomes
+
+
+def ingest_landing(
+    settings: Settings, landing_dir: Path, echo: Callable[[str], None]
+) -> list[FileOutcome]:
+    """Ingest every complete file waiting under `landing_dir` (skips `.name` and `*.part`)."""
+    landing_dir = Path(landing_dir)
+    if not landing_dir.exists():
+        echo(_summary([]))
+        return []
+    return ingest_paths(settings, [landing_dir], echo)
