@@ -1,0 +1,167 @@
+"""Read the Superset assets as code (`superset/assets/*.yaml`) and the dbt docs they cite.
+
+Assets are plain YAML so a BI lead can review a dashboard change in a pull request. Every
+object gets a stable UUID derived from its natural key (database name, table, dashboard slug
+and chart key), so sync finds the object it created even after someone renames it in the UI.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from caregov_superset.charts import ChartSpec
+from ingestion.errors import CaregovError
+from ingestion.settings import Settings
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+NAMESPACE = uuid.UUID("6f1c3a52-3d1e-4c55-9a4e-2b8f0c7d9e10")
+
+TEAM_FILTER = "team"
+PERIOD_FILTER = "period"
+
+
+def stable_uuid(kind: str, key: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+@dataclass(frozen=True)
+class DatabaseSpec:
+    name: str
+    uuid: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    table: str
+    schema: str
+    uuid: str
+    time_column: str | None = None
+    team_column: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardSpec:
+    slug: str
+    title: str
+    uuid: str
+    description: str
+    filters: tuple[str, ...]
+    rows: tuple[tuple[ChartSpec, ...], ...]
+
+    @property
+    def charts(self) -> list[ChartSpec]:
+        return [chart for row in self.rows for chart in row]
+
+    def chart_uuid(self, chart: ChartSpec) -> str:
+        return stable_uuid("chart", f"{self.slug}/{chart.key}")
+
+
+@dataclass(frozen=True)
+class Assets:
+    database: DatabaseSpec
+    datasets: tuple[DatasetSpec, ...]
+    dashboards: tuple[DashboardSpec, ...]
+    certified_by: str = ""
+    certification_details: str = ""
+    by_table: dict[str, DatasetSpec] = field(default_factory=dict)
+
+
+def _yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:
+    """Every asset, with the database URI pointing at this home's serving warehouse."""
+    raw_db = _yaml(assets_dir / "database.yaml")
+    payload = {k: v for k, v in raw_db.items() if k != "extra"}
+    payload["sqlalchemy_uri"] = raw_db["sqlalchemy_uri"].format(serving_db=settings.serving_db)
+    payload["extra"] = json.dumps(raw_db.get("extra", {}), sort_keys=True)
+    database = DatabaseSpec(
+        raw_db["database_name"], stable_uuid("database", raw_db["database_name"]), payload
+    )
+
+    raw_ds = _yaml(assets_dir / "datasets.yaml")
+    schema = raw_ds["schema"]
+    datasets = tuple(
+        DatasetSpec(
+            table=item["table"],
+            schema=schema,
+            uuid=stable_uuid("dataset", f"{schema}.{item['table']}"),
+            time_column=item.get("time_column"),
+            team_column=item.get("team_column"),
+        )
+        for item in raw_ds["datasets"]
+    )
+    by_table = {d.table: d for d in datasets}
+
+    dashboards = []
+    for path in sorted((assets_dir / "dashboards").glob("*.yaml")):
+        raw = _yaml(path)
+        rows = tuple(
+            tuple(ChartSpec.from_yaml(chart) for chart in row["charts"]) for row in raw["rows"]
+        )
+        spec = DashboardSpec(
+            slug=raw["slug"],
+            title=raw["title"],
+            uuid=stable_uuid("dashboard", raw["slug"]),
+            description=" ".join(str(raw.get("description", "")).split()),
+            filters=tuple(raw.get("filters", ())),
+            rows=rows,
+        )
+        for chart in spec.charts:
+            if chart.dataset not in by_table:
+                raise CaregovError(
+                    f"{path.name}: chart {chart.key!r} uses {chart.dataset!r}, "
+                    "which is not a dataset in datasets.yaml."
+                )
+        dashboards.append(spec)
+    return Assets(
+        database=database,
+        datasets=datasets,
+        dashboards=tuple(dashboards),
+        certified_by=raw_ds.get("certified_by", ""),
+        certification_details=raw_ds.get("certification_details", ""),
+        by_table=by_table,
+    )
+
+
+@dataclass(frozen=True)
+class TableDocs:
+    """A mart's documentation from the dbt manifest."""
+
+    description: str
+    columns: dict[str, str]
+
+
+def load_dbt_docs(settings: Settings) -> dict[str, TableDocs]:
+    """Model and column descriptions of the published build, keyed by table name."""
+    path = settings.warehouse / "manifest.json"
+    if not path.exists():
+        raise CaregovError(
+            f"{path} is missing: run 'caregov build' so the warehouse and its docs are published."
+        )
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    docs: dict[str, TableDocs] = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") not in ("model", "seed", "snapshot"):
+            continue
+        name = node.get("alias") or node.get("name")
+        # A mart wins over a same-named model in another schema.
+        if not str(node.get("schema", "")).endswith("marts") and name in docs:
+            continue
+        docs[name] = TableDocs(
+            description=(node.get("description") or "").strip(),
+            columns={
+                col_name: (col.get("description") or "").strip()
+                for col_name, col in (node.get("columns") or {}).items()
+            },
+        )
+    return docs

@@ -1,0 +1,263 @@
+"""Provision one dashboard: its charts (with saved query contexts), layout and native filters.
+
+Order matters to Superset: the dashboard must exist before a chart can name it in its
+`dashboards` field (that, not the layout, is what links a chart to a dashboard), and the layout
+and filters need the chart and dataset ids.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from typing import Any
+
+from caregov_superset import charts
+from caregov_superset.assets import PERIOD_FILTER, TEAM_FILTER, Assets, DashboardSpec
+from caregov_superset.client import SupersetClient
+from caregov_superset.reconcile import differs, ensure, find_existing
+from caregov_superset.report import SyncReport
+
+log = logging.getLogger(__name__)
+
+# Keys Superset normalises into every saved json_metadata; we state them so a re-sync matches.
+METADATA_DEFAULTS: dict[str, Any] = {
+    "timed_refresh_immune_slices": [],
+    "expanded_slices": {},
+    "refresh_frequency": 0,
+    "color_scheme": "supersetColors",
+    "label_colors": {},
+    "shared_label_colors": [],
+    "map_label_colors": {},
+    "color_scheme_domain": [],
+    "cross_filters_enabled": False,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class DatasetInfo:
+    id: int
+    time_column: str | None
+    team_column: str | None
+    columns: list[str]
+
+
+def ensure_dashboard(
+    client: SupersetClient,
+    assets: Assets,
+    spec: DashboardSpec,
+    datasets: dict[str, DatasetInfo],
+    report: SyncReport,
+) -> int:
+    existing = find_existing(client, "dashboard", spec.uuid, slug=spec.slug)
+    label = f"dashboard {spec.slug}"
+    if existing is None:
+        dashboard_id = client.create(
+            "dashboard",
+            {"dashboard_title": spec.title, "slug": spec.slug, "uuid": spec.uuid},
+        )
+        report.record("created", label)
+        created = True
+    else:
+        dashboard_id, created = int(existing["id"]), False
+
+    chart_ids = {
+        chart.key: ensure_chart(client, spec, chart, datasets, dashboard_id, report)
+        for chart in spec.charts
+    }
+    desired = {
+        "dashboard_title": spec.title,
+        "slug": spec.slug,
+        "published": True,
+        "certified_by": assets.certified_by,
+        "certification_details": assets.certification_details,
+        "position_json": json.dumps(layout(spec, chart_ids), sort_keys=True),
+        "json_metadata": json.dumps(metadata(spec, chart_ids, datasets), sort_keys=True),
+    }
+    current = client.get("dashboard", dashboard_id)
+    changed = differs({k: v for k, v in desired.items() if k != "json_metadata"}, current)
+    current_md = json.loads(current.get("json_metadata") or "{}")
+    if any(current_md.get(k) != v for k, v in json.loads(desired["json_metadata"]).items()):
+        changed.append("json_metadata")
+    if changed:
+        client.update("dashboard", dashboard_id, desired)
+        if not created:
+            report.record("updated", f"{label} ({', '.join(changed)})")
+    elif not created:
+        report.record("unchanged", label)
+    return dashboard_id
+
+
+def ensure_chart(
+    client: SupersetClient,
+    dashboard: DashboardSpec,
+    chart: charts.ChartSpec,
+    datasets: dict[str, DatasetInfo],
+    dashboard_id: int,
+    report: SyncReport,
+) -> int:
+    dataset = datasets[chart.dataset]
+    if chart.kind != "table" and chart.x is None:
+        chart = dataclasses.replace(chart, x=dataset.time_column)
+    columns = dataset.columns if chart.columns == "all" else list(chart.columns)
+    params = charts.form_data(chart, dataset.id, dataset.time_column, columns)
+    query_context = charts.query_context(chart, dataset.id, dataset.time_column, params)
+    uuid = dashboard.chart_uuid(chart)
+    existing = find_existing(client, "chart", uuid)
+    payload: dict[str, Any] = {
+        "slice_name": chart.title,
+        "viz_type": chart.viz_type,
+        "description": chart.description or None,
+        "params": json.dumps(params, sort_keys=True),
+        "query_context": json.dumps(query_context, sort_keys=True),
+        "datasource_id": dataset.id,
+        "datasource_type": "table",
+    }
+    label = f"chart {dashboard.slug}/{chart.key}"
+    current = None
+    dashboards = [dashboard_id]
+    if existing is not None:
+        current = client.get("chart", int(existing["id"]))
+        linked = [d["id"] for d in current.get("dashboards", [])]
+        dashboards = linked if dashboard_id in linked else [*linked, dashboard_id]
+        current = {**current, "dashboards": linked}
+        # The detail view names the dataset through query_context; compare its id directly.
+        current["datasource_id"] = (
+            json.loads(current.get("query_context") or "{}").get("datasource", {}).get("id")
+        )
+        current["datasource_type"] = "table"
+    return ensure(
+        client,
+        report,
+        "chart",
+        label,
+        {**payload, "dashboards": dashboards, "uuid": uuid},
+        {**payload, "dashboards": dashboards},
+        existing,
+        current,
+    )
+
+
+def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
+    """position_json: an introduction, then the rows of charts as declared."""
+    nodes: dict[str, Any] = {
+        "DASHBOARD_VERSION_KEY": "v2",
+        "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
+        "HEADER_ID": {"id": "HEADER_ID", "type": "HEADER", "meta": {"text": spec.title}},
+        "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
+    }
+    rows = [("ROW-about", ["MARKDOWN-about"])]
+    nodes["MARKDOWN-about"] = {
+        "type": "MARKDOWN",
+        "id": "MARKDOWN-about",
+        "children": [],
+        "parents": ["ROOT_ID", "GRID_ID", "ROW-about"],
+        "meta": {"width": 12, "height": 12, "code": f"**{spec.title}.** {spec.description}"},
+    }
+    for number, row in enumerate(spec.rows):
+        row_id = f"ROW-{number}"
+        children = []
+        for chart in row:
+            node_id = f"CHART-{chart.key}"
+            children.append(node_id)
+            nodes[node_id] = {
+                "type": "CHART",
+                "id": node_id,
+                "children": [],
+                "parents": ["ROOT_ID", "GRID_ID", row_id],
+                "meta": {
+                    "chartId": chart_ids[chart.key],
+                    "width": chart.width,
+                    "height": chart.height,
+                    "sliceName": chart.title,
+                    "uuid": spec.chart_uuid(chart),
+                },
+            }
+        rows.append((row_id, children))
+    for row_id, children in rows:
+        nodes["GRID_ID"]["children"].append(row_id)
+        nodes[row_id] = {
+            "type": "ROW",
+            "id": row_id,
+            "children": children,
+            "parents": ["ROOT_ID", "GRID_ID"],
+            "meta": {"background": "BACKGROUND_TRANSPARENT"},
+        }
+    return nodes
+
+
+def metadata(
+    spec: DashboardSpec, chart_ids: dict[str, int], datasets: dict[str, DatasetInfo]
+) -> dict[str, Any]:
+    """json_metadata: the native filters (period, team) scoped to the charts they can filter."""
+    filters = []
+    for name in spec.filters:
+        if name == PERIOD_FILTER:
+            applies = [c for c in spec.charts if datasets[c.dataset].time_column]
+            filters.append(
+                _native_filter(
+                    "NATIVE_FILTER-period",
+                    "Period",
+                    "filter_time",
+                    [{}],
+                    "Months shown in every chart with a month axis.",
+                    {},
+                )
+                | _scope(spec, chart_ids, applies)
+            )
+        elif name == TEAM_FILTER:
+            team_level = [c for c in spec.charts if datasets[c.dataset].team_column]
+            source = datasets[team_level[0].dataset]
+            filters.append(
+                _native_filter(
+                    "NATIVE_FILTER-team",
+                    "Team",
+                    "filter_select",
+                    [{"datasetId": source.id, "column": {"name": source.team_column}}],
+                    "Teams shown in the team-level tables.",
+                    {
+                        "enableEmptyFilter": False,
+                        "defaultToFirstItem": False,
+                        "multiSelect": True,
+                        "searchAllOptions": False,
+                        "inverseSelection": False,
+                    },
+                )
+                | _scope(spec, chart_ids, team_level)
+            )
+        else:
+            raise ValueError(f"dashboard {spec.slug}: unknown filter {name!r}")
+    return {**METADATA_DEFAULTS, "native_filter_configuration": filters}
+
+
+def _native_filter(
+    filter_id: str,
+    name: str,
+    filter_type: str,
+    targets: list[dict[str, Any]],
+    description: str,
+    control_values: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "id": filter_id,
+        "name": name,
+        "filterType": filter_type,
+        "targets": targets,
+        "controlValues": control_values,
+        "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
+        "cascadeParentIds": [],
+        "type": "NATIVE_FILTER",
+        "description": description,
+        "tabsInScope": [],
+    }
+
+
+def _scope(
+    spec: DashboardSpec, chart_ids: dict[str, int], applies: list[charts.ChartSpec]
+) -> dict[str, Any]:
+    keys = {c.key for c in applies}
+    excluded = sorted(chart_ids[c.key] for c in spec.charts if c.key not in keys)
+    return {
+        "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded},
+        "chartsInScope": sorted(chart_ids[k] for k in keys),
+    }

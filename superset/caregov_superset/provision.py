@@ -1,0 +1,140 @@
+"""Provision the warehouse connection and the certified, documented `marts` datasets.
+
+Descriptions come from the dbt manifest of the published build, so the words a BI user reads
+in Superset are the ones the dbt docs (and their tests) carry. Columns are refreshed from the
+warehouse first, so a column dbt added last night appears before its description is set.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from caregov_superset.assets import Assets, DatasetSpec, TableDocs
+from caregov_superset.client import SupersetClient
+from caregov_superset.reconcile import ensure, find_existing
+from caregov_superset.report import SyncReport
+
+log = logging.getLogger(__name__)
+
+# Fields a dataset column PUT accepts (DatasetColumnsPutSchema); the GET returns more.
+COLUMN_FIELDS = (
+    "id",
+    "column_name",
+    "type",
+    "verbose_name",
+    "description",
+    "expression",
+    "filterable",
+    "groupby",
+    "is_active",
+    "is_dttm",
+    "python_date_format",
+)
+
+
+def ensure_database(client: SupersetClient, assets: Assets, report: SyncReport) -> int:
+    spec = assets.database
+    existing = find_existing(client, "database", None, database_name=spec.name)
+    payload = dict(spec.payload)
+    current = None
+    if existing is not None:
+        # The plain detail view omits the URI and `extra`; the connection view has both (with
+        # any password masked: ours has none, so they compare as is).
+        current = client.get_json(f"/api/v1/database/{existing['id']}/connection")["result"]
+    return ensure(
+        client,
+        report,
+        "database",
+        f"database {spec.name!r}",
+        {**payload, "uuid": spec.uuid},
+        payload,
+        existing,
+        current,
+    )
+
+
+def certification(assets: Assets) -> str:
+    return json.dumps(
+        {
+            "certification": {
+                "certified_by": assets.certified_by,
+                "details": assets.certification_details,
+            }
+        },
+        sort_keys=True,
+    )
+
+
+def ensure_dataset(
+    client: SupersetClient,
+    assets: Assets,
+    spec: DatasetSpec,
+    database_id: int,
+    docs: TableDocs | None,
+    report: SyncReport,
+) -> int:
+    """One mart as a certified dataset with its dbt descriptions; returns the dataset id."""
+    label = f"dataset {spec.schema}.{spec.table}"
+    existing = find_existing(
+        client, "dataset", spec.uuid, table_name=spec.table, schema=spec.schema
+    )
+    if existing is None:
+        pk = client.create(
+            "dataset",
+            {
+                "database": database_id,
+                "schema": spec.schema,
+                "table_name": spec.table,
+                "uuid": spec.uuid,
+            },
+        )
+        report.record("created", label)
+        outcome = "created"
+    else:
+        pk = int(existing["id"])
+        outcome = "unchanged"
+    client.request("PUT", f"/api/v1/dataset/{pk}/refresh")
+    current = client.get("dataset", pk)
+    desired_columns, columns_changed = _columns(current["columns"], spec, docs)
+    desired: dict[str, Any] = {
+        "description": docs.description if docs else "",
+        "extra": certification(assets),
+    }
+    if spec.time_column:
+        # Left to Superset's own choice when the mart has no month axis.
+        desired["main_dttm_col"] = spec.time_column
+    changed = [
+        key
+        for key, value in desired.items()
+        if (json.loads(current.get(key) or "{}") if key == "extra" else current.get(key))
+        != (json.loads(value) if key == "extra" else value)
+    ]
+    if columns_changed:
+        changed.append("columns")
+    if changed:
+        client.update("dataset", pk, {**desired, "columns": desired_columns})
+        if outcome != "created":
+            report.record("updated", f"{label} ({', '.join(changed)})")
+    elif outcome != "created":
+        report.record("unchanged", label)
+    return pk
+
+
+def _columns(
+    current: list[dict[str, Any]], spec: DatasetSpec, docs: TableDocs | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The dataset's columns with dbt descriptions; and whether any differs from Superset's."""
+    columns, changed = [], False
+    for column in current:
+        want_description = (docs.columns.get(column["column_name"], "") if docs else "") or None
+        want_dttm = bool(column.get("is_dttm")) or column["column_name"] == spec.time_column
+        if (column.get("description") or None) != want_description or bool(
+            column.get("is_dttm")
+        ) != want_dttm:
+            changed = True
+        payload = {key: column[key] for key in COLUMN_FIELDS if key in column}
+        payload.update(description=want_description, is_dttm=want_dttm)
+        columns.append(payload)
+    return columns, changed

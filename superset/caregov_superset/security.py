@@ -1,0 +1,198 @@
+"""Roles and row-level security as code (contract section 7).
+
+- **Governance Viewer** opens dashboards and nothing else: no SQL Lab, no Explore, no exports,
+  and data access only to the certified `marts` datasets the dashboards are built on.
+- **BI Analyst** explores and uses SQL Lab, on the warehouse's `marts` schema only (schema
+  access, not database access, so other schemas of the file stay out of reach).
+- **Team <team_id>** roles carry a row-level security rule on every team-level dataset, so a
+  user given one sees only that team's rows. Teams are read from the serving warehouse.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+
+from caregov_superset.assets import Assets
+from caregov_superset.client import SupersetClient
+from caregov_superset.dashboards import DatasetInfo
+from caregov_superset.report import SyncReport
+from ingestion.settings import Settings
+
+log = logging.getLogger(__name__)
+
+GOVERNANCE_VIEWER = "Governance Viewer"
+BI_ANALYST = "BI Analyst"
+TEAM_ROLE_PREFIX = "Team "
+
+# What a dashboard reader needs, taken from Superset's Gamma role minus every write, export,
+# Explore and SQL Lab permission.
+VIEWER_PERMISSIONS = {
+    ("can_read", "Dashboard"),
+    ("can_read", "Chart"),
+    ("can_read", "Dataset"),
+    ("can_dashboard", "Superset"),
+    ("can_dashboard_permalink", "Superset"),
+    ("can_share_dashboard", "Superset"),
+    ("can_read", "DashboardFilterStateRestApi"),
+    ("can_write", "DashboardFilterStateRestApi"),
+    ("can_read", "DashboardPermalinkRestApi"),
+    ("can_write", "DashboardPermalinkRestApi"),
+    ("can_read", "CurrentUserRestApi"),
+    ("can_read", "CssTemplate"),
+    ("can_read", "Theme"),
+    ("can_read", "AvailableDomains"),
+    ("can_read", "security"),
+    ("can_get", "MenuApi"),
+    ("can_language_pack", "Superset"),
+    ("can_log", "Superset"),
+    ("can_time_range", "Api"),
+    ("can_recent_activity", "Log"),
+    ("can_list", "AsyncEventsRestApi"),
+    ("can_list", "DynamicPlugin"),
+    ("can_show", "DynamicPlugin"),
+    ("can_userinfo", "UserDBModelView"),
+    ("resetmypassword", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+    ("menu_access", "Home"),
+    ("menu_access", "Dashboards"),
+}
+ANALYST_BASE_ROLES = ("Gamma", "sql_lab")
+
+
+def ensure_security(
+    client: SupersetClient,
+    settings: Settings,
+    assets: Assets,
+    database_id: int,
+    datasets: dict[str, DatasetInfo],
+    dashboard_ids: dict[str, int],
+    report: SyncReport,
+) -> None:
+    """Create or update both roles, one role and RLS rule per team."""
+    catalogue = permission_catalogue(client)
+    database = assets.database.name
+    dataset_access = {
+        ("datasource_access", f"[{database}].[{table}](id:{info.id})")
+        for table, info in datasets.items()
+    }
+    viewer = {catalogue[p] for p in VIEWER_PERMISSIONS | dataset_access if p in catalogue}
+    ensure_role(client, GOVERNANCE_VIEWER, viewer, report)
+
+    analyst: set[int] = set()
+    for base in ANALYST_BASE_ROLES:
+        role = client.find_one("security/roles", name=base)
+        if role:
+            analyst |= role_permissions(client, int(role["id"]))
+    analyst |= {catalogue[p] for p in dataset_access if p in catalogue}
+    analyst |= {
+        pvm_id
+        for (permission, view), pvm_id in catalogue.items()
+        if permission == "schema_access"
+        and view.startswith(f"[{database}].")
+        and view.endswith(f".[{assets.datasets[0].schema}]")
+    }
+    ensure_role(client, BI_ANALYST, analyst, report)
+
+    team_tables = {t: d for t, d in datasets.items() if d.team_column}
+    for team_id in teams(settings, assets):
+        role_id = ensure_role(client, f"{TEAM_ROLE_PREFIX}{team_id}", set(), report)
+        for table, info in team_tables.items():
+            ensure_rls(client, team_id, role_id, table, info, report)
+
+
+def permission_catalogue(client: SupersetClient) -> dict[tuple[str, str], int]:
+    """Every (permission, view menu) pair Superset knows, to its permission-view id."""
+    return {
+        (row["permission"]["name"], row["view_menu"]["name"]): int(row["id"])
+        for row in client.iter_list("security/permissions-resources")
+    }
+
+
+def role_permissions(client: SupersetClient, role_id: int) -> set[int]:
+    body = client.get_json(f"/api/v1/security/roles/{role_id}/permissions/")
+    return {int(p["id"]) for p in body["result"]}
+
+
+def ensure_role(
+    client: SupersetClient, name: str, permissions: set[int], report: SyncReport
+) -> int:
+    """The role with exactly these permissions (by permission-view id)."""
+    label = f"role {name!r}"
+    role = client.find_one("security/roles", name=name)
+    if role is None:
+        role_id = client.create("security/roles", {"name": name})
+        report.record("created", label)
+        current: set[int] = set()
+        created = True
+    else:
+        role_id, created = int(role["id"]), False
+        current = role_permissions(client, role_id)
+    if current != permissions:
+        client.post_json(
+            f"/api/v1/security/roles/{role_id}/permissions",
+            {"permission_view_menu_ids": sorted(permissions)},
+        )
+        if not created:
+            report.record("updated", f"{label} (permissions)")
+    elif not created:
+        report.record("unchanged", label)
+    return role_id
+
+
+def teams(settings: Settings, assets: Assets) -> list[str]:
+    """Every team id found in the serving warehouse's team-level marts."""
+    selects = [
+        f'select distinct "{d.team_column}" as team from {d.schema}."{d.table}"'
+        for d in assets.datasets
+        if d.team_column
+    ]
+    if not selects:
+        return []
+    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        rows = connection.execute(
+            f"select team from ({' union '.join(selects)}) where team is not null order by team"
+        ).fetchall()
+    return [str(team) for (team,) in rows]
+
+
+def ensure_rls(
+    client: SupersetClient,
+    team_id: str,
+    role_id: int,
+    table: str,
+    info: DatasetInfo,
+    report: SyncReport,
+) -> None:
+    """A Regular RLS rule: members of the team's role see only that team's rows of `table`."""
+    name = f"{TEAM_ROLE_PREFIX}{team_id}: {table}"
+    quoted = team_id.replace("'", "''")
+    desired: dict[str, Any] = {
+        "name": name,
+        "filter_type": "Regular",
+        "tables": [info.id],
+        "roles": [role_id],
+        "group_key": "team",
+        "clause": f"{info.team_column} = '{quoted}'",
+        "description": f"Members of {TEAM_ROLE_PREFIX}{team_id} see only that team's rows.",
+    }
+    label = f"row-level security {name!r}"
+    existing = client.find_one("rowlevelsecurity", name=name)
+    if existing is None:
+        client.create("rowlevelsecurity", desired)
+        report.record("created", label)
+        return
+    current = client.get("rowlevelsecurity", int(existing["id"]))
+    current = {
+        **current,
+        "tables": [t["id"] for t in current.get("tables", [])],
+        "roles": [r["id"] for r in current.get("roles", [])],
+    }
+    if any(current.get(k) != v for k, v in desired.items()):
+        client.update("rowlevelsecurity", int(existing["id"]), desired)
+        report.record("updated", label)
+    else:
+        report.record("unchanged", label)

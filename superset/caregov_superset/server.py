@@ -1,0 +1,233 @@
+"""Start and stop caregov's local Superset 6.1 (`caregov superset up|down`).
+
+Superset runs from its own virtualenv (`.venv-superset`: its SQLAlchemy 1.4 cannot live beside
+Airflow's 2.x) under gunicorn, in its own process group so `down` stops every worker. Its
+metadata database, cache, log and pid file live under `CAREGOV_HOME/state/superset/`. The first
+start initialises the metadata database (upgrade, admin user, roles); every start waits for
+`/health` and then applies the dashboards as code.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from caregov_superset.errors import SupersetServerError
+from ingestion.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SUPERSET_DIR = Path(__file__).resolve().parent.parent
+REPO_ROOT = SUPERSET_DIR.parent
+CONFIG_PATH = SUPERSET_DIR / "superset_config.py"
+START_TIMEOUT_S = 240.0
+
+
+def superset_bin() -> Path:
+    """The `superset`/`gunicorn` folder of the Superset virtualenv (overridable for installs)."""
+    venv = os.environ.get("CAREGOV_SUPERSET_VENV") or str(REPO_ROOT / ".venv-superset")
+    return Path(venv) / "bin"
+
+
+def state_dir(settings: Settings) -> Path:
+    return settings.state / "superset"
+
+
+def pid_file(settings: Settings) -> Path:
+    return state_dir(settings) / "superset.pid"
+
+
+def server_environ(settings: Settings) -> dict[str, str]:
+    """The Superset process's environment: its config, secret key and state folder."""
+    env = dict(os.environ)
+    env.update(
+        SUPERSET_CONFIG_PATH=str(CONFIG_PATH),
+        SUPERSET_SECRET_KEY=settings.superset_secret_key,
+        CAREGOV_SUPERSET_STATE=str(state_dir(settings)),
+        SUPERSET_HOME=str(state_dir(settings)),
+        FLASK_APP="superset.app:create_app()",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def running_pid(settings: Settings) -> int | None:
+    """The pid of a Superset this home started and that is still alive, else None."""
+    path = pid_file(settings)
+    if not path.exists():
+        return None
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError, PermissionError):
+        return None
+    return pid
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    try:
+        return requests.get(f"{url}/health", timeout=timeout).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _superset(settings: Settings, *args: str) -> None:
+    """Run one `superset` CLI command against this home's metadata database."""
+    log_path = state_dir(settings) / "superset-init.log"
+    with log_path.open("a") as out:
+        done = subprocess.run(
+            [str(superset_bin() / "superset"), *args],
+            env=server_environ(settings),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise SupersetServerError(
+            f"'superset {args[0]}' failed (exit {done.returncode}); see {log_path}."
+        )
+
+
+def initialise(settings: Settings) -> bool:
+    """On first start: create the metadata schema, the admin user and the built-in roles."""
+    marker = state_dir(settings) / "initialised"
+    if marker.exists():
+        return False
+    log.info("initialising Superset metadata under %s", state_dir(settings))
+    _superset(settings, "db", "upgrade")
+    _superset(
+        settings,
+        "fab",
+        "create-admin",
+        "--username",
+        settings.superset_admin_user,
+        "--firstname",
+        "Caregov",
+        "--lastname",
+        "Admin",
+        "--email",
+        "admin@caregov.invalid",
+        "--password",
+        settings.superset_admin_password,
+    )
+    _superset(settings, "init")
+    marker.write_text("ok\n")
+    return True
+
+
+def start(settings: Settings) -> int:
+    """Start gunicorn in a new process group and wait until `/health` answers."""
+    parts = urlsplit(settings.superset_url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 8088
+    log_path = state_dir(settings) / "superset.log"
+    with log_path.open("a") as out:
+        process = subprocess.Popen(
+            [
+                str(superset_bin() / "gunicorn"),
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                os.environ.get("CAREGOV_SUPERSET_WORKERS", "2"),
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--timeout",
+                "120",
+                "--control-socket",
+                str(state_dir(settings) / "gunicorn.ctl"),
+                "superset.app:create_app()",
+            ],
+            env=server_environ(settings),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    pid_file(settings).write_text(f"{process.pid}\n")
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pid_file(settings).unlink(missing_ok=True)
+            raise SupersetServerError(
+                f"Superset exited during start (exit {process.returncode}); see {log_path}."
+            )
+        if healthy(settings.superset_url):
+            return process.pid
+        time.sleep(1.0)
+    stop_group(process.pid)
+    pid_file(settings).unlink(missing_ok=True)
+    raise SupersetServerError(f"Superset did not become healthy in time; see {log_path}.")
+
+
+def stop_group(pid: int, grace_s: float = 20.0) -> None:
+    """SIGTERM the whole process group, then SIGKILL whatever is left after the grace period."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.2)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+
+
+def up(settings: Settings) -> str:
+    """Start (or reuse) the local Superset, initialise it if new, sync it; say where to log in."""
+    state_dir(settings).mkdir(parents=True, exist_ok=True)
+    pid = running_pid(settings)
+    if pid is not None and healthy(settings.superset_url):
+        started = f"Superset already running (pid {pid})"
+    else:
+        if healthy(settings.superset_url):
+            raise SupersetServerError(
+                f"another server already answers at {settings.superset_url}; "
+                "stop it or set CAREGOV_SUPERSET_URL to a free port."
+            )
+        initialise(settings)
+        pid = start(settings)
+        started = f"Superset started (pid {pid})"
+    from caregov_superset.sync import sync
+
+    report = sync(settings)
+    return "\n".join(
+        [
+            f"{started} at {settings.superset_url}",
+            f"login: {settings.superset_admin_user} (password: CAREGOV_SUPERSET_ADMIN_PASSWORD"
+            + (f", demo file {state_secret(settings)})" if settings.demo else ")"),
+            report.describe(),
+        ]
+    )
+
+
+def state_secret(settings: Settings) -> Path:
+    return settings.state / "secrets" / "superset_admin_password"
+
+
+def down(settings: Settings) -> str:
+    """Stop the Superset this home started, with every process of its group."""
+    pid = running_pid(settings)
+    if pid is None:
+        pid_file(settings).unlink(missing_ok=True)
+        return "Superset is not running."
+    stop_group(pid)
+    pid_file(settings).unlink(missing_ok=True)
+    return f"Superset stopped (pid {pid})."
