@@ -16,3 +16,39 @@
         else 'other'
     end
 {%- endmacro %}
+
+
+{#- "In post at D": start_date <= D and (leave_date null or leave_date > D). -#}
+{% macro in_post_at(start_date, leave_date, at_date) -%}
+    ({{ start_date }} <= {{ at_date }} and ({{ leave_date }} is null or {{ leave_date }} > {{ at_date }}))
+{%- endmacro %}
+
+
+{#- "Window (D-12m, D]": after the same day 12 months earlier, up to and including D. -#}
+{% macro in_window(event_date, window_after, window_end) -%}
+    ({{ event_date }} > {{ window_after }} and {{ event_date }} <= {{ window_end }})
+{%- endmacro %}
+
+
+{#- An improvement action is overdue when neither complete nor closed and its current due date is
+    before the snapshot's as-at date. -#}
+{% macro action_is_overdue(status, current_due_date, as_at) -%}
+    ({{ status }} not in ('complete', 'closed') and {{ current_due_date }} < {{ as_at }})
+{%- endmacro %}
+
+
+{#- Acknowledged "within 3 working days": on or before the 3rd working day after receipt, i.e.
+    fewer than `days` working days fall strictly between receipt and acknowledgement. -#}
+{% macro acknowledged_within_working_days(received_date, acknowledged_date, days, calendar) -%}
+    (
+        {{ acknowledged_date }} is not null
+        and (
+            select count(*)
+            from {{ calendar }} as working_days
+            where
+                working_days.is_working_day
+                and working_days.calendar_date > {{ received_date }}
+                and working_days.calendar_date < {{ acknowledged_date }}
+        ) < {{ days }}
+    )
+{%- endmacro %}

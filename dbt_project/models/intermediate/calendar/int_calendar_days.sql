@@ -1,5 +1,5 @@
 -- One row per day with England and Wales working-day arithmetic: a working day is Monday to
--- Friday and not a bank holiday; third_working_day_after is the deadline "within 3 working days".
+-- Friday and not a bank holiday; working_days_to_date counts working days up to each date.
 with
 
 days as (
@@ -44,18 +44,7 @@ numbered as (
 
 final as (
 
-    select
-        numbered.calendar_date,
-        numbered.weekday_index,
-        numbered.is_bank_holiday,
-        numbered.is_working_day,
-        numbered.working_days_to_date,
-        deadline.calendar_date as third_working_day_after
-    from numbered
-    left join numbered as deadline
-        on
-            deadline.is_working_day
-            and deadline.working_days_to_date = numbered.working_days_to_date + 3
+    select * from numbered
 
 )
 

@@ -9,11 +9,7 @@ posts as (
 
 final as (
 
-    select
-        posts.*,
-        posts.post_status in ('vacant_recruiting', 'vacant_covered_by_agency') as is_vacant,
-        posts.post_status != 'vacant_frozen' as is_established
-    from posts
+    select * from posts
 
 )
 

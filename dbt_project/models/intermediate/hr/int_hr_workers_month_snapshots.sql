@@ -1,5 +1,6 @@
 -- hr_workers rows of the snapshot used for each month end D: the delivery with the latest as-at
--- date in D's calendar month (latest load for that as-at date).
+-- date in D's calendar month (latest load for that as-at date). Months without a snapshot have
+-- no rows.
 with
 
 workers as (
@@ -10,12 +11,7 @@ workers as (
 
 final as (
 
-    select
-        workers.*,
-        workers.start_date <= workers.period_end
-        and (workers.leave_date is null or workers.leave_date > workers.period_end) as in_post,
-        workers.employment_status in ('permanent', 'temporary') as directly_employed
-    from workers
+    select * from workers
 
 )
 

@@ -12,8 +12,8 @@ final as (
 
     select
         actions.*,
-        actions.status not in ('complete', 'closed')
-        and actions.current_due_date < actions.as_at as is_overdue,
+        {{ action_is_overdue('actions.status', 'actions.current_due_date', 'actions.as_at') }}
+            as is_overdue,
         {{ dbt.datediff('actions.original_due_date', 'actions.current_due_date', 'day') }}
             as slippage_days
     from actions

@@ -16,7 +16,13 @@ action_counts as (
         actions.period_end,
         sum(case when actions.status = 'complete' then 1 else 0 end) as complete_actions,
         sum(case when actions.status != 'closed' then 1 else 0 end) as open_or_complete_actions,
-        sum(case when actions.is_overdue then 1 else 0 end) as overdue_actions
+        sum(
+            case
+                when {{ action_is_overdue('actions.status', 'actions.current_due_date', 'actions.as_at') }}
+                    then 1
+                else 0
+            end
+        ) as overdue_actions
     from {{ ref('int_improvement_actions_month_snapshots') }} as actions
     inner join months on actions.period_end = months.period_end
     group by actions.period_end

@@ -22,10 +22,15 @@ workers as (
 
     select
         snapshots.*,
-        snapshots.start_date > worker_months.period_end_12m_before
-        and snapshots.start_date <= snapshots.period_end as started_in_window,
-        snapshots.leave_date > worker_months.period_end_12m_before
-        and snapshots.leave_date <= snapshots.period_end as left_in_window
+        snapshots.employment_status in ('permanent', 'temporary') as directly_employed,
+        {{ in_post_at('snapshots.start_date', 'snapshots.leave_date', 'snapshots.period_end') }}
+            as in_post,
+        {{ in_window(
+            'snapshots.start_date', 'worker_months.period_end_12m_before', 'snapshots.period_end'
+        ) }} as started_in_window,
+        coalesce({{ in_window(
+            'snapshots.leave_date', 'worker_months.period_end_12m_before', 'snapshots.period_end'
+        ) }}, false) as left_in_window
     from {{ ref('int_hr_workers_month_snapshots') }} as snapshots
     inner join worker_months on snapshots.period_end = worker_months.period_end
 
@@ -49,7 +54,7 @@ worker_counts as (
             case
                 when
                     directly_employed and started_in_window and main_job_role_code = 6
-                    and newly_qualified_at_start
+                    and coalesce(newly_qualified_at_start, false)
                     then 1
                 else 0
             end
@@ -63,8 +68,13 @@ post_counts as (
 
     select
         posts.period_end,
-        sum(case when posts.is_vacant then 1 else 0 end) as vacant_posts,
-        sum(case when posts.is_established then 1 else 0 end) as established_posts
+        sum(
+            case
+                when posts.post_status in ('vacant_recruiting', 'vacant_covered_by_agency') then 1
+                else 0
+            end
+        ) as vacant_posts,
+        sum(case when posts.post_status != 'vacant_frozen' then 1 else 0 end) as established_posts
     from {{ ref('int_hr_posts_month_snapshots') }} as posts
     inner join post_months on posts.period_end = post_months.period_end
     group by posts.period_end

@@ -14,14 +14,14 @@ complaints as (
 
     select
         complaints.*,
-        complaints.acknowledged_date is not null
-        and complaints.acknowledged_date <= days.third_working_day_after as acknowledged_in_time,
+        {{ acknowledged_within_working_days(
+            'complaints.received_date', 'complaints.acknowledged_date', 3,
+            ref('int_calendar_days')
+        ) }} as acknowledged_in_time,
         complaints.response_date is not null
         and complaints.agreed_response_date is not null
         and complaints.response_date <= complaints.agreed_response_date as responded_by_agreed_date
     from {{ ref('int_complaints_current') }} as complaints
-    left join {{ ref('int_calendar_days') }} as days
-        on complaints.received_date = days.calendar_date
 
 ),
 

@@ -15,10 +15,15 @@ workers as (
     select
         snapshots.*,
         {{ role_group('snapshots.main_job_role_code') }} as role_group,
-        snapshots.start_date > months.period_end_12m_before
-        and snapshots.start_date <= snapshots.period_end as started_in_window,
-        snapshots.leave_date > months.period_end_12m_before
-        and snapshots.leave_date <= snapshots.period_end as left_in_window
+        snapshots.employment_status in ('permanent', 'temporary') as directly_employed,
+        {{ in_post_at('snapshots.start_date', 'snapshots.leave_date', 'snapshots.period_end') }}
+            as in_post,
+        {{ in_window(
+            'snapshots.start_date', 'months.period_end_12m_before', 'snapshots.period_end'
+        ) }} as started_in_window,
+        coalesce({{ in_window(
+            'snapshots.leave_date', 'months.period_end_12m_before', 'snapshots.period_end'
+        ) }}, false) as left_in_window
     from {{ ref('int_hr_workers_month_snapshots') }} as snapshots
     inner join months on snapshots.period_end = months.period_end
 
@@ -64,8 +69,13 @@ posts as (
         period_end,
         team_id,
         {{ role_group('main_job_role_code') }} as role_group,
-        sum(case when is_established then 1 else 0 end) as established_posts,
-        sum(case when is_vacant then 1 else 0 end) as vacant_posts
+        sum(case when post_status != 'vacant_frozen' then 1 else 0 end) as established_posts,
+        sum(
+            case
+                when post_status in ('vacant_recruiting', 'vacant_covered_by_agency') then 1
+                else 0
+            end
+        ) as vacant_posts
     from {{ ref('int_hr_posts_month_snapshots') }}
     group by period_end, team_id, {{ role_group('main_job_role_code') }}
 
