@@ -1,12 +1,15 @@
 """Encode Superset's `?q=` query arguments as Rison (the URL-friendly JSON its list APIs read).
 
 Only encoding is needed, and only of plain JSON values, so this small function replaces a
-dependency: strings are always quoted, which Rison accepts for every string.
+dependency. Strings that are valid Rison identifiers go bare, others are quoted.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_BARE = re.compile(r"^[^\-0-9 '!:(),*@$][^ '!:(),*@$]*$")
 
 
 def dumps(value: Any) -> str:
@@ -20,6 +23,8 @@ def dumps(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
+        if _BARE.match(value):
+            return value
         return "'" + value.replace("!", "!!").replace("'", "!'") + "'"
     if isinstance(value, dict):
         return "(" + ",".join(f"{dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + ")"

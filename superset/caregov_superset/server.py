@@ -9,6 +9,7 @@ start initialises the metadata database (upgrade, admin user, roles); every star
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -179,10 +180,8 @@ def stop_group(pid: int, grace_s: float = 20.0) -> None:
             os.killpg(pid, 0)
         except ProcessLookupError:
             return
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         time.sleep(0.2)
     try:
         os.killpg(pid, signal.SIGKILL)
