@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pendulum
 from airflow.sdk import AssetAny, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 from caregov_common.assets import MARTS, RAW_ASSETS
 from caregov_common.policy import DUCKDB_WRITER_POOL, default_args
@@ -34,7 +33,6 @@ log = logging.getLogger(__name__)
         timetable=CronTriggerTimetable("0 2 * * *", timezone="Europe/London"),
         assets=AssetAny(*RAW_ASSETS),
     ),
-    start_date=pendulum.datetime(2024, 1, 1, tz="Europe/London"),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),
@@ -46,7 +44,6 @@ def build_warehouse() -> None:
     def source_freshness() -> list[dict[str, Any]]:
         """Log every entity's freshness from the load ledger; stale entities are warned about."""
         from ingestion.ledger import entity_status, format_status
-
         from ingestion.settings import Settings
 
         rows = entity_status(Settings.from_env())
@@ -63,9 +60,9 @@ def build_warehouse() -> None:
         """One dbt build on build.duckdb; publish governance.duckdb only if all of it passed."""
         from airflow.sdk.exceptions import AirflowFailException
         from caregov_common.dbt_report import format_summary, node_summary
-        from ingestion.warehouse import build_and_publish
 
         from ingestion.settings import Settings
+        from ingestion.warehouse import build_and_publish
 
         result = build_and_publish(Settings.from_env())
         nodes = node_summary(result.run_results or {})

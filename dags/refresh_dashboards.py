@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pendulum
 from airflow.sdk import dag, task
 from caregov_common.assets import MARTS
 from caregov_common.policy import default_args
@@ -32,7 +31,6 @@ def _settings() -> Any:
 
 @dag(
     schedule=[MARTS],
-    start_date=pendulum.datetime(2024, 1, 1, tz="Europe/London"),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),

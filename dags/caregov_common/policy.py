@@ -22,11 +22,8 @@ OWNER = "caregov-data-engineering"
 DUCKDB_WRITER_POOL = "duckdb_writer"
 LAKE_INGEST_POOL = "lake_ingest"
 
-# Pools the local Airflow creates (and a deployment must create): name → (slots, description).
-POOLS: dict[str, tuple[int, str]] = {
-    DUCKDB_WRITER_POOL: (1, "DuckDB allows one writer: dbt build and publish of build.duckdb"),
-    LAKE_INGEST_POOL: (2, "Concurrent extract loads into the Parquet lake (CPU and memory bound)"),
-}
+# Pools (created by `ingestion.airflow_local`; a deployment creates them the same way):
+# duckdb_writer has 1 slot — DuckDB allows one writer; lake_ingest bounds concurrent loads.
 
 TRANSIENT_ERRORS: list[type[BaseException] | str] = [
     "ingestion.errors.TransientError",

@@ -1,0 +1,53 @@
+"""Benchmarks for the DAGs: `dag_parse_seconds` and `landing_to_dashboard_s` (contract §8).
+
+`dag_parse_seconds` is the time a fresh process takes to parse the whole `dags/` folder with
+Airflow already imported, the way the DAG processor parses a bundle (`BundleDagBag`). `landing_to_dashboard_s`
+is measured by the end-to-end run with the real scheduler (`tests/dags/test_airflow_e2e.py`,
+`measure_landing_to_warehouse`): a new month's extracts dropped into landing until the serving
+warehouse holds that month's metrics.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_PARSE = """
+import time
+from pathlib import Path
+from airflow.dag_processing.dagbag import BundleDagBag
+import airflow.sdk
+started = time.perf_counter()
+bag = BundleDagBag(dag_folder={dags!r}, bundle_path=Path({dags!r}), bundle_name="dags-folder")
+elapsed = time.perf_counter() - started
+assert not bag.import_errors, bag.import_errors
+print(elapsed)
+"""
+
+
+def dag_parse_seconds() -> float:
+    """Seconds to parse every DAG file in `dags/` in a fresh process (Airflow pre-imported)."""
+    with tempfile.TemporaryDirectory(prefix="caregov-parse-") as home:
+        env = dict(os.environ, AIRFLOW_HOME=home, AIRFLOW__CORE__LOAD_EXAMPLES="False")
+        out = subprocess.run(
+            [sys.executable, "-c", _PARSE.format(dags=str(ROOT / "dags"))],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def figures(workdir: Path) -> dict[str, float]:
+    from tests.dags.e2e import measure_landing_to_warehouse
+
+    return {
+        "dag_parse_seconds": round(dag_parse_seconds(), 3),
+        "landing_to_dashboard_s": round(measure_landing_to_warehouse(workdir), 1),
+    }

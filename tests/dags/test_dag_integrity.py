@@ -1,0 +1,123 @@
+"""DAG integrity: every DAG imports, has the contract's id, schedule, owner, tags, retries, docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tests.dags.conftest import CONTRACT_DAG_IDS
+
+INGEST_SOURCES = ["hr", "case_management", "complaints", "finance", "improvement_plan"]
+
+
+def test_every_dag_imports_without_errors(dagbag: Any) -> None:
+    """The DAG folder parses with no import errors."""
+    assert dagbag.import_errors == {}
+
+
+def test_dag_ids_are_the_contracts(dagbag: Any) -> None:
+    """Exactly the seven DAG ids of contract section 6 exist."""
+    assert set(dagbag.dag_ids) == CONTRACT_DAG_IDS
+
+
+def test_each_dag_file_is_named_for_its_dag(dagbag: Any) -> None:
+    """The file stem of each DAG is its dag_id."""
+    for dag_id in CONTRACT_DAG_IDS:
+        assert dagbag.dags[dag_id].fileloc.endswith(f"/dags/{dag_id}.py")
+
+
+@pytest.mark.parametrize("dag_id", sorted(CONTRACT_DAG_IDS))
+def test_dag_has_owner_tags_retries_docs_and_failure_hook(dagbag: Any, dag_id: str) -> None:
+    """Every task has the team owner, retries with back-off, the failure hook; the DAG has docs."""
+    dag = dagbag.dags[dag_id]
+    assert dag.doc_md.startswith(f"# {dag_id}\n")
+    assert "caregov" in dag.tags
+    for task in dag.tasks:
+        assert task.owner == "caregov-data-engineering"
+        assert task.retries == 3
+        assert task.retry_exponential_backoff == 2.0
+        assert task.retry_policy is not None
+        assert [cb.__name__ for cb in _callbacks(task)] == ["notify_failure"]
+
+
+@pytest.mark.parametrize("source", INGEST_SOURCES)
+def test_ingest_dag_is_started_by_a_watcher_on_its_landing_folder(dagbag: Any, source: str) -> None:
+    """ingest_<source> is scheduled on landing_<source>, watched by the landing trigger."""
+    dag = dagbag.dags[f"ingest_{source}"]
+    (asset,) = dag.timetable.asset_condition.objects
+    assert asset.uri == f"caregov://landing/{source}"
+    (watcher,) = asset.watchers
+    assert watcher.trigger.serialize() == (
+        "caregov_common.landing.LandingFileTrigger",
+        {"source": source},
+    )
+    assert dag.max_active_runs == 1
+
+
+def test_build_warehouse_runs_at_two_london_time_or_on_raw_assets(dagbag: Any) -> None:
+    """build_warehouse is asset-or-time: 02:00 Europe/London, or any raw entity asset."""
+    dag = dagbag.dags["build_warehouse"]
+    timetable = dag.timetable
+    assert timetable.timetable.expression == "0 2 * * *"
+    assert str(timetable.timetable.timezone) == "Europe/London"
+    assert {a.uri for a in timetable.asset_condition.objects} == {
+        f"caregov://lake/raw/{entity}"
+        for entity in [
+            "hr_workers",
+            "hr_posts",
+            "cm_people",
+            "cm_events",
+            "complaints",
+            "finance_ledger",
+            "provider_invoices",
+            "improvement_actions",
+        ]
+    }
+    from airflow.timetables.trigger import CronTriggerTimetable
+
+    core = CronTriggerTimetable("0 2 * * *", timezone=timetable.timetable.timezone)
+    after = dt.datetime(2026, 7, 1, 1, 30, tzinfo=dt.UTC)  # 02:30 BST, so the next is tomorrow
+    assert core._get_next(after) == dt.datetime(2026, 7, 2, 1, 0, tzinfo=dt.UTC)
+    winter = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)  # GMT: 02:00 London is 02:00 UTC
+    assert core._get_next(winter) == dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.UTC)
+    assert dag.max_active_runs == 1
+
+
+def test_build_writes_duckdb_only_through_the_one_slot_pool(dagbag: Any) -> None:
+    """The dbt build and publish task runs in the duckdb_writer pool."""
+    dag = dagbag.dags["build_warehouse"]
+    assert dag.get_task("dbt_build_and_publish").pool == "duckdb_writer"
+    assert [t.task_id for t in dag.topological_sort()] == [
+        "source_freshness",
+        "dbt_build_and_publish",
+        "model_summary",
+        "announce_marts",
+    ]
+    assert [o.uri for o in dag.get_task("announce_marts").outlets] == ["caregov://warehouse/marts"]
+
+
+def test_refresh_dashboards_runs_on_the_marts_asset(dagbag: Any) -> None:
+    """refresh_dashboards is scheduled on marts and ends with the dashboard health check."""
+    dag = dagbag.dags["refresh_dashboards"]
+    assert [a.uri for a in dag.timetable.asset_condition.objects] == ["caregov://warehouse/marts"]
+    assert [t.task_id for t in dag.topological_sort()] == [
+        "superset_reachable",
+        "superset_sync",
+        "refresh_dataset_metadata",
+        "warm_up_cache",
+        "dashboard_health_check",
+    ]
+
+
+def test_whole_dags_folder_parses_in_under_a_second() -> None:
+    """dag_parse_seconds: the DAG files (with Airflow already loaded) parse in under 1 s."""
+    from benchmarks.bench_dags import dag_parse_seconds
+
+    assert dag_parse_seconds() < 1.0
+
+
+def _callbacks(task: Any) -> list[Any]:
+    callbacks = task.on_failure_callback
+    return list(callbacks) if isinstance(callbacks, list | tuple) else [callbacks]

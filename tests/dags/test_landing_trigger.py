@@ -1,0 +1,85 @@
+"""The landing trigger: announces complete extract files once, ignores partial ones, never deletes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from caregov_common.landing import LandingFileTrigger, complete_files
+
+
+async def _events(trigger: LandingFileTrigger, polls: float, action: Any = None) -> list[dict]:
+    """Run the trigger for about `polls` poll intervals (calling `action` after the first)."""
+    events: list[dict] = []
+
+    async def consume() -> None:
+        async for event in trigger.run():
+            events.append(event.payload)
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.3)
+    if action:
+        action()
+    await asyncio.sleep(0.3 * polls)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    return events
+
+
+@pytest.fixture
+def hr_landing(caregov_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CAREGOV_LANDING_POLL_SECONDS", "0.2")
+    folder = caregov_home / "landing" / "hr"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def test_complete_files_skips_hidden_and_part_names(tmp_path: Path) -> None:
+    """Only final names count: `.name` and `name.part` are deliveries still being written."""
+    for name in ["hr_posts_2026-01-31.csv", ".hr_posts_2026-02-28.csv", "hr_workers.csv.part"]:
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".tmp").mkdir()
+    (tmp_path / ".tmp" / "hr_workers_2026-01-31.csv").write_text("x")
+    assert [p.name for p in complete_files(tmp_path)] == ["hr_posts_2026-01-31.csv"]
+
+
+def test_trigger_announces_a_renamed_file_once_and_leaves_it_in_place(hr_landing: Path) -> None:
+    """A `.part` file is ignored until renamed; then one event names it and the file stays."""
+    partial = hr_landing / "hr_posts_2026-01-31.csv.part"
+    partial.write_text("post_id\nP1\n")
+    final = hr_landing / "hr_posts_2026-01-31.csv"
+
+    events = asyncio.run(
+        _events(LandingFileTrigger("hr"), polls=5, action=lambda: partial.rename(final))
+    )
+
+    assert events == [{"source": "hr", "files": ["hr_posts_2026-01-31.csv"]}]
+    assert final.read_text() == "post_id\nP1\n"
+
+
+def test_trigger_announces_a_file_waiting_at_start_and_a_redelivery(hr_landing: Path) -> None:
+    """Files already waiting are announced; a re-delivered (changed) file is announced again."""
+    waiting = hr_landing / "hr_workers_2026-01-31.csv"
+    waiting.write_text("job_id\nJ1\n")
+
+    def redeliver() -> None:
+        waiting.write_text("job_id\nJ1\nJ2\n")
+
+    events = asyncio.run(_events(LandingFileTrigger("hr"), polls=5, action=redeliver))
+
+    assert events == [
+        {"source": "hr", "files": ["hr_workers_2026-01-31.csv"]},
+        {"source": "hr", "files": ["hr_workers_2026-01-31.csv"]},
+    ]
+    assert waiting.exists()
+
+
+def test_trigger_is_silent_on_an_empty_or_missing_folder(
+    caregov_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No landing folder yet means no event (and no error)."""
+    monkeypatch.setenv("CAREGOV_LANDING_POLL_SECONDS", "0.2")
+    assert asyncio.run(_events(LandingFileTrigger("finance"), polls=3)) == []
