@@ -44,44 +44,42 @@
 {#- Delta entities: the current version of each key is its row with the latest as_at, ties by
     the latest loaded_at. Incremental: only keys touched by loads newer than the model's last
     run are recomputed, from the new rows plus the version already kept, so a run after one more
-    delivery reads the new files only and `--full-refresh` gives the same table. -#}
+    delivery reads the new files only and `--full-refresh` gives the same table. A key appears at
+    most once per load (ingestion quarantines in-file key clashes), so (key, load_id) is a row. -#}
 {% macro current_versions(relation, key) -%}
-    {%- set columns = relation_columns(relation) -%}
-    select {{ columns }}
+    {%- if is_incremental() -%}
+        {%- set newer = "loaded_at > (select max(loaded_at) from " ~ this ~ ")" -%}
+    {%- endif -%}
+    select candidates.*
     from (
+        select * from {{ relation }}
+        {%- if is_incremental() %}
+            where {{ newer }}
+        union all
+        select * from {{ this }}
+        where {{ key }} in (select {{ key }} from {{ relation }} where {{ newer }})
+        {%- endif %}
+    ) as candidates
+    inner join (
         select
-            candidates.*,
+            {{ key }},
+            load_id,
             row_number() over (
-                partition by candidates.{{ key }}
-                order by candidates.as_at desc, candidates.loaded_at desc, candidates.load_id desc
+                partition by {{ key }}
+                order by as_at desc, loaded_at desc, load_id desc
             ) as version_rank
         from (
-            select * from {{ relation }}
+            select {{ key }}, load_id, as_at, loaded_at from {{ relation }}
             {%- if is_incremental() %}
-                where loaded_at > (select max(loaded_at) from {{ this }})
+                where {{ newer }}
             union all
-            select {{ columns }}
-            from {{ this }} as kept
-            where kept.{{ key }} in (
-                select new_rows.{{ key }}
-                from {{ relation }} as new_rows
-                where new_rows.loaded_at > (select max(loaded_at) from {{ this }})
-            )
+            select {{ key }}, load_id, as_at, loaded_at from {{ this }}
+            where {{ key }} in (select {{ key }} from {{ relation }} where {{ newer }})
             {%- endif %}
-        ) as candidates
-    ) as ranked
-    where version_rank = 1
-{%- endmacro %}
-
-
-{#- The column list of a relation (at run time), so models can drop helper columns portably. -#}
-{% macro relation_columns(relation) -%}
-    {%- if not execute -%}
-        {{ return('*') }}
-    {%- endif -%}
-    {%- set names = [] -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- do names.append(adapter.quote(column.name) if column.name.startswith('_') else column.name) -%}
-    {%- endfor -%}
-    {{ return(names | join(', ')) }}
+        ) as versions
+    ) as winners
+        on
+            candidates.{{ key }} = winners.{{ key }}
+            and candidates.load_id = winners.load_id
+    where winners.version_rank = 1
 {%- endmacro %}

@@ -35,7 +35,7 @@ numbered as (
         weekday_index,
         is_bank_holiday,
         weekday_index < 5 and not is_bank_holiday as is_working_day,
-        sum(case when weekday_index < 5 and not is_bank_holiday then 1 else 0 end)
+        count(case when weekday_index < 5 and not is_bank_holiday then 1 end)
             over (order by calendar_date rows between unbounded preceding and current row)
             as working_days_to_date
     from flagged

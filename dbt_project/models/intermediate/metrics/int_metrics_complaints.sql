@@ -29,7 +29,7 @@ received as (
     select
         months.period_end,
         count(statutory.complaint_id) as received,
-        sum(case when statutory.acknowledged_in_time then 1 else 0 end) as acknowledged_in_time
+        count(case when statutory.acknowledged_in_time then 1 end) as acknowledged_in_time
     from months
     left join statutory
         on statutory.received_date between months.month_start and months.period_end
@@ -42,7 +42,7 @@ decided as (
     select
         months.period_end,
         count(statutory.complaint_id) as decided,
-        sum(case when statutory.outcome in ('upheld', 'partially_upheld') then 1 else 0 end)
+        count(case when statutory.outcome in ('upheld', 'partially_upheld') then 1 end)
             as upheld
     from months
     left join statutory

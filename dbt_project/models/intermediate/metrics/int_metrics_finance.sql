@@ -54,8 +54,8 @@ payment_counts as (
         invoice_months.period_end,
         count(paid.invoice_id) as invoices_paid,
         sum(paid.days_to_pay) as total_days_to_pay,
-        sum(case when not paid.disputed then 1 else 0 end) as undisputed_paid,
-        sum(case when not paid.disputed and paid.days_to_pay <= 30 then 1 else 0 end)
+        count(case when not paid.disputed then 1 end) as undisputed_paid,
+        count(case when not paid.disputed and paid.days_to_pay <= 30 then 1 end)
             as undisputed_paid_within_30d
     from invoice_months
     left join paid on invoice_months.period_end = paid.period_end

@@ -14,13 +14,12 @@ action_counts as (
 
     select
         actions.period_end,
-        sum(case when actions.status = 'complete' then 1 else 0 end) as complete_actions,
-        sum(case when actions.status != 'closed' then 1 else 0 end) as open_or_complete_actions,
-        sum(
+        count(case when actions.status = 'complete' then 1 end) as complete_actions,
+        count(case when actions.status != 'closed' then 1 end) as open_or_complete_actions,
+        count(
             case
                 when {{ action_is_overdue('actions.status', 'actions.current_due_date', 'actions.as_at') }}
                     then 1
-                else 0
             end
         ) as overdue_actions
     from {{ ref('int_improvement_actions_month_snapshots') }} as actions

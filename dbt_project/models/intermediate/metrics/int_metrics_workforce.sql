@@ -40,14 +40,13 @@ worker_counts as (
 
     select
         period_end,
-        sum(case when directly_employed and in_post then 1 else 0 end) as directly_employed_in_post,
-        sum(case when employment_status = 'agency' and in_post then 1 else 0 end) as agency_in_post,
-        sum(case when directly_employed and left_in_window then 1 else 0 end) as leavers_12m,
-        sum(case when directly_employed and started_in_window then 1 else 0 end) as starters_12m,
-        sum(
+        count(case when directly_employed and in_post then 1 end) as directly_employed_in_post,
+        count(case when employment_status = 'agency' and in_post then 1 end) as agency_in_post,
+        count(case when directly_employed and left_in_window then 1 end) as leavers_12m,
+        count(case when directly_employed and started_in_window then 1 end) as starters_12m,
+        count(
             case
                 when directly_employed and started_in_window and main_job_role_code = 6 then 1
-                else 0
             end
         ) as social_worker_starters_12m,
         sum(
@@ -68,13 +67,12 @@ post_counts as (
 
     select
         posts.period_end,
-        sum(
+        count(
             case
                 when posts.post_status in ('vacant_recruiting', 'vacant_covered_by_agency') then 1
-                else 0
             end
         ) as vacant_posts,
-        sum(case when posts.post_status != 'vacant_frozen' then 1 else 0 end) as established_posts
+        count(case when posts.post_status != 'vacant_frozen' then 1 end) as established_posts
     from {{ ref('int_hr_posts_month_snapshots') }} as posts
     inner join post_months on posts.period_end = post_months.period_end
     group by posts.period_end

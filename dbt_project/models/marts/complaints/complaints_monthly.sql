@@ -32,7 +32,7 @@ received as (
         complaints.subject_category,
         complaints.procedure,
         count(*) as received,
-        sum(case when complaints.acknowledged_in_time then 1 else 0 end) as acknowledged_in_time
+        count(case when complaints.acknowledged_in_time then 1 end) as acknowledged_in_time
     from months
     inner join complaints
         on complaints.received_date between months.month_start and months.period_end
@@ -47,7 +47,7 @@ responded as (
         complaints.subject_category,
         complaints.procedure,
         count(*) as responded,
-        sum(case when complaints.responded_by_agreed_date then 1 else 0 end)
+        count(case when complaints.responded_by_agreed_date then 1 end)
             as responded_by_agreed_date
     from months
     inner join complaints
@@ -63,16 +63,15 @@ closed as (
         complaints.subject_category,
         complaints.procedure,
         count(*) as closed,
-        sum(
+        count(
             case
                 when complaints.outcome in ('upheld', 'partially_upheld', 'not_upheld') then 1
-                else 0
             end
         ) as decided,
-        sum(case when complaints.outcome in ('upheld', 'partially_upheld') then 1 else 0 end)
+        count(case when complaints.outcome in ('upheld', 'partially_upheld') then 1 end)
             as upheld,
-        sum(case when complaints.referred_to_ombudsman then 1 else 0 end) as referred_to_ombudsman,
-        sum(case when complaints.ombudsman_decision = 'upheld' then 1 else 0 end)
+        count(case when complaints.referred_to_ombudsman then 1 end) as referred_to_ombudsman,
+        count(case when complaints.ombudsman_decision = 'upheld' then 1 end)
             as ombudsman_upheld
     from months
     inner join complaints

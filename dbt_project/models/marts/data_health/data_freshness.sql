@@ -14,8 +14,8 @@ loads as (
         entity,
         max(case when status = 'loaded' then as_at end) as last_as_at,
         max(case when status = 'loaded' then finished_at end) as last_loaded_at,
-        sum(case when status = 'loaded' then 1 else 0 end) as files_loaded,
-        sum(case when status = 'rejected' then 1 else 0 end) as files_rejected,
+        count(case when status = 'loaded' then 1 end) as files_loaded,
+        count(case when status = 'rejected' then 1 end) as files_rejected,
         sum(case when status = 'loaded' then rows_loaded else 0 end) as rows_loaded,
         sum(case when status = 'loaded' then rows_quarantined else 0 end) as rows_quarantined
     from {{ ref('stg_lake__loads') }}

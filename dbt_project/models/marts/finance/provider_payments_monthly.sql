@@ -34,11 +34,11 @@ categories as (
         count(*) as invoices_paid,
         sum(amount_gross) as amount_paid,
         avg(cast(days_to_pay as double)) as mean_days_to_pay,
-        sum(case when days_to_pay <= 30 then 1 else 0 end) as paid_1_30_days,
-        sum(case when days_to_pay between 31 and 60 then 1 else 0 end) as paid_31_60_days,
-        sum(case when days_to_pay >= 61 then 1 else 0 end) as paid_61_plus_days,
-        sum(case when not disputed then 1 else 0 end) as undisputed_paid,
-        sum(case when not disputed and days_to_pay <= 30 then 1 else 0 end)
+        count(case when days_to_pay <= 30 then 1 end) as paid_1_30_days,
+        count(case when days_to_pay between 31 and 60 then 1 end) as paid_31_60_days,
+        count(case when days_to_pay >= 61 then 1 end) as paid_61_plus_days,
+        count(case when not disputed then 1 end) as undisputed_paid,
+        count(case when not disputed and days_to_pay <= 30 then 1 end)
             as undisputed_paid_within_30d
     from paid
     group by period_end, service_category

@@ -16,10 +16,10 @@ final as (
         cqc_quality_statement,
         status,
         count(*) as actions,
-        sum(case when is_overdue then 1 else 0 end) as overdue_actions,
+        count(case when is_overdue then 1 end) as overdue_actions,
         sum(slippage_days) as total_slippage_days,
         avg(cast(slippage_days as double)) as mean_slippage_days,
-        sum(case when slippage_days > 0 then 1 else 0 end) as slipped_actions
+        count(case when slippage_days > 0 then 1 end) as slipped_actions
     from actions
     group by as_at, plan_name, cqc_quality_statement, status
 

@@ -45,12 +45,12 @@ staff as (
         period_end,
         team_id,
         role_group,
-        sum(case when in_post then 1 else 0 end) as staff_in_post,
+        count(case when in_post then 1 end) as staff_in_post,
         count(distinct case when in_post then person_id end) as headcount,
-        sum(case when in_post and directly_employed then 1 else 0 end) as directly_employed_in_post,
-        sum(case when in_post and employment_status = 'agency' then 1 else 0 end) as agency_in_post,
-        sum(case when directly_employed and started_in_window then 1 else 0 end) as starters_12m,
-        sum(case when directly_employed and left_in_window then 1 else 0 end) as leavers_12m,
+        count(case when in_post and directly_employed then 1 end) as directly_employed_in_post,
+        count(case when in_post and employment_status = 'agency' then 1 end) as agency_in_post,
+        count(case when directly_employed and started_in_window then 1 end) as starters_12m,
+        count(case when directly_employed and left_in_window then 1 end) as leavers_12m,
         sum(
             case
                 when in_post
@@ -69,11 +69,10 @@ posts as (
         period_end,
         team_id,
         {{ role_group('main_job_role_code') }} as role_group,
-        sum(case when post_status != 'vacant_frozen' then 1 else 0 end) as established_posts,
-        sum(
+        count(case when post_status != 'vacant_frozen' then 1 end) as established_posts,
+        count(
             case
                 when post_status in ('vacant_recruiting', 'vacant_covered_by_agency') then 1
-                else 0
             end
         ) as vacant_posts
     from {{ ref('int_hr_posts_month_snapshots') }}
