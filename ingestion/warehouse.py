@@ -42,7 +42,7 @@ __all__ = ["BuildResult", "build_and_publish", "format_metrics", "publish", "rea
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES_DIR = ROOT / "dbt_project"
-PASSED = {"success", "pass"}
+PASSED = {"success", "pass", "warn", "no-op"}
 _NODE_DONE = re.compile(r"\b\d+ of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP|SUCCESS)\b")
 
 

@@ -1,0 +1,25 @@
+{#- Generic data tests the project needs beyond dbt's four built-in ones. -#}
+
+{#- No two rows share the same values of these columns (the model's grain). -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+    select {{ combination_of_columns | join(', ') }}, count(*) as rows_with_these_values
+    from {{ model }}
+    group by {{ combination_of_columns | join(', ') }}
+    having count(*) > 1
+{% endtest %}
+
+
+{#- Every value is the last day of its calendar month. -#}
+{% test is_month_end(model, column_name) %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} != cast({{ dbt.last_day(column_name, 'month') }} as date)
+{% endtest %}
+
+
+{#- A rate is a fraction between 0 and 1 (or null). -#}
+{% test is_fraction(model, column_name) %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} < 0 or {{ column_name }} > 1
+{% endtest %}
