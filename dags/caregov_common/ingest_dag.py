@@ -54,8 +54,8 @@ def make_ingest_dag(source: str, doc_md: str) -> DAG:
 
             from airflow.sdk import get_current_context
             from airflow.sdk.exceptions import AirflowFailException
-            from ingestion.load import ingest_file
 
+            from ingestion.load import ingest_file
             from ingestion.settings import Settings
 
             context = get_current_context()
@@ -64,7 +64,7 @@ def make_ingest_dag(source: str, doc_md: str) -> DAG:
             log.info(outcome.line())
             if outcome.status == "rejected":
                 # Rejected data cannot succeed on a retry: fail now, notify, leave others be.
-                raise AirflowFailException(f"{Path(path).name} rejected: {outcome.reason}")
+                raise AirflowFailException(outcome.line())
             summary = {
                 "status": outcome.status,
                 "entity": outcome.entity,

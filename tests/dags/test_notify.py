@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import SimpleNamespace
 
 import pytest
@@ -20,28 +17,6 @@ EXPECTED = (
     "caregov: ingest_hr.ingest_extract[2] failed in run r1: "
     "hr_posts_2026-01-31.csv rejected: required column post_id is missing"
 )
-
-
-@pytest.fixture
-def webhook() -> list[dict]:
-    """A real local HTTP endpoint recording the JSON bodies posted to it."""
-    received: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    received_url = f"http://127.0.0.1:{server.server_port}/hook"
-    yield received_url, received
-    server.shutdown()
 
 
 def test_failure_is_logged(

@@ -1,0 +1,31 @@
+"""Retries are for transient failures only; bad data and bugs fail at once."""
+
+from __future__ import annotations
+
+import requests
+from airflow.sdk import RetryAction
+from caregov_common.policy import RETRY_POLICY
+
+from ingestion.errors import CaregovError, TransientError
+
+
+def _action(error: BaseException) -> RetryAction:
+    return RETRY_POLICY.evaluate(error, try_number=1, max_tries=3).action
+
+
+def test_transient_errors_are_retried() -> None:
+    """A held lock, a refused connection, a timeout or a dropped HTTP connection is retried."""
+    for error in [
+        TransientError("build lock held"),
+        ConnectionRefusedError(),
+        TimeoutError(),
+        requests.ConnectionError(),
+        requests.Timeout(),
+    ]:
+        assert _action(error) is RetryAction.RETRY, error
+
+
+def test_user_errors_and_bugs_fail_without_retry() -> None:
+    """A user's mistake or a bug cannot succeed by trying again, so the task fails at once."""
+    for error in [CaregovError("bad file"), ValueError("bug"), KeyError("bug")]:
+        assert _action(error) is RetryAction.FAIL, error
