@@ -52,7 +52,11 @@ class Timeline:
         self.end = self.as_at(self.months - 1)  # the last as-at date delivered
 
     def month_start(self, index: int) -> int:
-        return self.month_starts[index + HISTORY_MONTHS]
+        position = index + HISTORY_MONTHS
+        if 0 <= position < len(self.month_starts):
+            return self.month_starts[position]
+        year, month = add_months(self.first_year, self.first_month, index)
+        return dt.date(year, month, 1).toordinal()
 
     def as_at(self, index: int) -> int:
         """The delivery of month `index` is as at that month's last day."""

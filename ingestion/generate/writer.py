@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +25,14 @@ from ingestion.generate.schema import (
     EMPLOYMENT_STATUS_CODES,
     ENUM,
     INT,
+    LAYOUTS,
     MONEY,
     QUALITY_STATEMENT_NAMES,
     XLSX_ENTITIES,
     Layout,
 )
+
+_ENTITY_NUMBER = {entity: number for number, entity in enumerate(LAYOUTS)}
 
 log = logging.getLogger(__name__)
 
@@ -64,23 +66,25 @@ CLEAN = FileStyle()
 
 
 def choose_style(layout: Layout, month: int, seed: int, messy: bool) -> FileStyle:
-    """The style of one delivery: clean unless messy, then varied per file but deterministic."""
+    """The style of one delivery: clean unless messy; then each variation rotates through its
+    options from file to file (offset by the seed), so every variant appears within a few
+    months of any entity's deliveries and the same seed always gives the same files."""
     if not messy:
         return CLEAN
-    rng = random.Random(f"{seed}:style:{layout.entity}:{month}")
-    xlsx = layout.entity in XLSX_ENTITIES and rng.random() < 0.6
+    n = month + seed + _ENTITY_NUMBER[layout.entity]
+    xlsx = layout.entity in XLSX_ENTITIES and n % 3 != 1
     return FileStyle(
         xlsx=xlsx,
-        uk_dates=rng.random() < 0.6,
-        encoding=rng.choice(("utf-8", "utf-8-sig", "cp1252")),
-        newline=rng.choice(("\n", "\r\n")),
-        quote_all=rng.random() < 0.3,
-        header=rng.choice(("snake", "title", "title", "upper", "spaced")),
-        booleans=rng.choice(_BOOL_SPELLINGS),
-        enum_case=rng.choice(("canonical", "canonical", "title", "upper")),
-        employment_codes=rng.random() < 0.4,
-        statement_names=rng.random() < 0.4,
-        title_rows=rng.choice((1, 2)) if xlsx else 0,
+        uk_dates=n % 3 != 2,
+        encoding=("utf-8-sig", "cp1252", "utf-8")[n % 3],
+        newline=("\r\n", "\n")[n % 2],
+        quote_all=n % 4 == 1,
+        header=("title", "snake", "upper", "spaced", "title")[n % 5],
+        booleans=_BOOL_SPELLINGS[n % len(_BOOL_SPELLINGS)],
+        enum_case=("title", "canonical", "upper", "canonical")[n % 4],
+        employment_codes=n % 2 == 0,
+        statement_names=n % 2 == 1,
+        title_rows=1 + n % 2 if xlsx else 0,
     )
 
 

@@ -51,14 +51,14 @@ def clean_twin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def story(council: tuple[Path, GenerateSummary]) -> duckdb.DuckDBPyConnection:
-    """DuckDB over the council's files: one view per entity with `as_at` from the file name,
+    """DuckDB over the council's files: one table per entity with `as_at` from the file name,
     and `current_<entity>` tables holding each delta key's latest version."""
     out, _ = council
     con = duckdb.connect()
     for entity, source in ENTITIES.items():
         con.execute(
             f"""
-            create view {entity} as
+            create table {entity} as
             select *, cast(regexp_extract(filename, '_(\\d{{4}}-\\d{{2}}-\\d{{2}})\\.csv$', 1)
                            as date) as as_at
             from read_csv('{out}/{source}/{entity}_*.csv', filename = true, header = true,

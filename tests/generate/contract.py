@@ -65,7 +65,12 @@ DATES = {
         "closed_date",
     },
     "finance_ledger": set(),
-    "provider_invoices": {"invoice_date", "invoice_received_date", "validated_date", "payment_date"},
+    "provider_invoices": {
+        "invoice_date",
+        "invoice_received_date",
+        "validated_date",
+        "payment_date",
+    },
     "improvement_actions": {
         "start_date",
         "original_due_date",
@@ -130,14 +135,32 @@ PSR = [
 ]
 ENUMS = {
     "hr_workers": {
-        "service_area": "front_door locality hospital_discharge occupational_therapy reablement "
-        "safeguarding provider_services commissioning business_support management".split(),
-        "employment_status": "permanent temporary bank_or_pool agency other".split(),
-        "leave_reason": "resignation retirement end_of_contract dismissal redundancy "
-        "tupe_transfer death other".split(),
+        "service_area": [
+            "front_door",
+            "locality",
+            "hospital_discharge",
+            "occupational_therapy",
+            "reablement",
+            "safeguarding",
+            "provider_services",
+            "commissioning",
+            "business_support",
+            "management",
+        ],
+        "employment_status": ["permanent", "temporary", "bank_or_pool", "agency", "other"],
+        "leave_reason": [
+            "resignation",
+            "retirement",
+            "end_of_contract",
+            "dismissal",
+            "redundancy",
+            "tupe_transfer",
+            "death",
+            "other",
+        ],
     },
     "hr_posts": {
-        "post_status": "filled vacant_recruiting vacant_frozen vacant_covered_by_agency".split()
+        "post_status": ["filled", "vacant_recruiting", "vacant_frozen", "vacant_covered_by_agency"]
     },
     "cm_people": {
         "gender": ["Male", "Female", "Other", "Unknown"],
@@ -163,8 +186,15 @@ ENUMS = {
             "Short term assessment",
             "Financial assessment",
         ],
-        "assessment_subtype": "care_act carers occupational_therapy sensory reablement "
-        "financial other".split(),
+        "assessment_subtype": [
+            "care_act",
+            "carers",
+            "occupational_therapy",
+            "sensory",
+            "reablement",
+            "financial",
+            "other",
+        ],
         "service_type": [
             "Long term support: Community",
             "Long term support: Nursing care",
@@ -188,26 +218,58 @@ ENUMS = {
     },
     "complaints": {
         "procedure": ["asc_statutory", "corporate"],
-        "received_channel": "phone email web letter in_person mp".split(),
-        "subject_category": "contact_delay assessment_delay care_and_support_planning charging "
-        "provider_care_quality communication staff_conduct safeguarding other".split(),
-        "outcome": "upheld partially_upheld not_upheld withdrawn not_investigated".split(),
-        "ombudsman_decision": "upheld not_upheld closed_after_initial_enquiries "
-        "referred_back_for_local_resolution invalid_or_incomplete".split(),
+        "received_channel": ["phone", "email", "web", "letter", "in_person", "mp"],
+        "subject_category": [
+            "contact_delay",
+            "assessment_delay",
+            "care_and_support_planning",
+            "charging",
+            "provider_care_quality",
+            "communication",
+            "staff_conduct",
+            "safeguarding",
+            "other",
+        ],
+        "outcome": ["upheld", "partially_upheld", "not_upheld", "withdrawn", "not_investigated"],
+        "ombudsman_decision": [
+            "upheld",
+            "not_upheld",
+            "closed_after_initial_enquiries",
+            "referred_back_for_local_resolution",
+            "invalid_or_incomplete",
+        ],
     },
     "finance_ledger": {
-        "service_line": "lts_nursing lts_residential lts_home_care lts_direct_payments "
-        "lts_supported_living sts_reablement sts_other carer_support equipment_and_adaptations "
-        "information_and_prevention commissioning_and_service_delivery "
-        "social_work_and_assessment management_and_support".split()
+        "service_line": [
+            "lts_nursing",
+            "lts_residential",
+            "lts_home_care",
+            "lts_direct_payments",
+            "lts_supported_living",
+            "sts_reablement",
+            "sts_other",
+            "carer_support",
+            "equipment_and_adaptations",
+            "information_and_prevention",
+            "commissioning_and_service_delivery",
+            "social_work_and_assessment",
+            "management_and_support",
+        ]
     },
     "provider_invoices": {
-        "service_category": "residential nursing home_care supported_living direct_payments "
-        "day_services other".split()
+        "service_category": [
+            "residential",
+            "nursing",
+            "home_care",
+            "supported_living",
+            "direct_payments",
+            "day_services",
+            "other",
+        ]
     },
     "improvement_actions": {
         "cqc_quality_statement": [f"QS{n}" for n in range(1, 10)],
-        "status": "not_started on_track at_risk off_track complete closed".split(),
+        "status": ["not_started", "on_track", "at_risk", "off_track", "complete", "closed"],
     },
 }
 

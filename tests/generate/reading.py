@@ -43,13 +43,12 @@ def read_delivery(path: Path) -> tuple[list[str], list[dict[str, object]]]:
     entity = FILE_NAME.match(path.name)["entity"]
     rows = raw_rows(path)
     required = set(contract.REQUIRED[entity])
-    for position, row in enumerate(rows):
-        names = [normalise_header(cell) for cell in row]
-        if required <= set(names):
-            break
-    else:
-        raise AssertionError(f"{path.name}: no header row")
+    position = next(
+        (i for i, row in enumerate(rows) if required <= {normalise_header(c) for c in row}), None
+    )
+    assert position is not None, f"{path.name}: no header row"
     written = [str(cell) for cell in rows[position]]
+    names = [normalise_header(cell) for cell in written]
     result = []
     for row in rows[position + 1 :]:
         if not any(cell not in ("", None) for cell in row):
