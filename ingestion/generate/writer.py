@@ -82,7 +82,7 @@ def choose_style(layout: Layout, month: int, seed: int, messy: bool) -> FileStyl
         header=("title", "snake", "upper", "spaced", "title")[n % 5],
         booleans=_BOOL_SPELLINGS[n % len(_BOOL_SPELLINGS)],
         enum_case=("title", "canonical", "upper", "canonical")[n % 4],
-        employment_codes=n % 2 == 0,
+        employment_codes=(n // 2) % 2 == 0,
         statement_names=n % 2 == 1,
         title_rows=1 + n % 2 if xlsx else 0,
     )
