@@ -44,8 +44,16 @@ def _month_ends(start: str, months: int) -> list[dt.date]:
     return ends
 
 
-def _setup(con: duckdb.DuckDBPyConnection, scale: float, first: dt.date, last: dt.date) -> None:
-    """Base populations: jobs, posts, events, complaints, invoices, actions (full history)."""
+HORIZON_DAYS = 3 * 365
+
+
+def _setup(con: duckdb.DuckDBPyConnection, scale: float, first: dt.date) -> None:
+    """Base populations: jobs, posts, events, complaints, invoices, actions (full history).
+
+    They depend only on the first month and the scale, never on how many months are delivered,
+    so writing more months later appends deliveries and leaves the earlier ones byte-identical.
+    """
+    last = first + dt.timedelta(days=HORIZON_DAYS)
     con.execute(
         "create macro r(i, salt) as (hash(cast(i as varchar) || salt) % 1000000) / 1000000.0"
     )
@@ -287,6 +295,11 @@ def _deliveries(as_at: dt.date) -> dict[str, str]:
     }
 
 
+def load_prefix(entity: str) -> str:
+    """Synthetic load ids start with this per-entity prefix (unique for the eight entities)."""
+    return entity[:4]
+
+
 def write_delivery_sql(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -296,7 +309,7 @@ def write_delivery_sql(
     loaded_at: dt.datetime,
 ) -> int:
     """Write one delivery from a query, typed and with metadata, plus its ledger record."""
-    load_id = f"{entity[:4]}{as_at:%Y%m%d}{loaded_at:%H%M%S}"
+    load_id = f"{load_prefix(entity)}{as_at:%Y%m%d}{loaded_at:%H%M%S}"
     columns = lake_columns()[entity]
     present = {row[0] for row in con.execute(f"describe ({query})").fetchall()}
     select = ", ".join(
@@ -328,7 +341,7 @@ def build_synthetic_lake(
     ends = _month_ends(start, months)
     rows: dict[str, int] = dict.fromkeys(ENTITY_SOURCE, 0)
     with duckdb.connect() as con:
-        _setup(con, scale, ends[0].replace(day=1), ends[-1] + dt.timedelta(days=60))
+        _setup(con, scale, ends[0].replace(day=1))
         for number, as_at in enumerate(ends):
             first = number == 0
             for entity, query in _deliveries(as_at).items():
@@ -347,7 +360,7 @@ def append_daily_delta(
     day = ends[-1] + dt.timedelta(days=1)
     written = 0
     with duckdb.connect() as con:
-        _setup(con, scale, ends[0].replace(day=1), ends[-1] + dt.timedelta(days=60))
+        _setup(con, scale, ends[0].replace(day=1))
         queries = _deliveries(day)
         for entity in ("cm_events", "complaints", "provider_invoices"):
             loaded_at = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(2, 0))

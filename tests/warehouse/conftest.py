@@ -1,0 +1,180 @@
+"""One synthetic warehouse home per session, taken through the builds every test looks at.
+
+dbt builds are the slow part of these tests, so the session fixture walks one home through the
+whole life the tests check, recording what each step left behind:
+
+1. a lake with 14 months of every entity except improvement_actions (never delivered yet):
+   build 1 must pass;
+2. improvement_actions for all 15 months, month 15 of everything else and one more daily delta
+   (append-only, like ingestion):
+   build 2 (incremental);
+3. `--full-refresh` while reader processes loop on the serving file: build 3;
+4. a planted lake row that breaks a dbt test: build 4 must fail and leave the serving file as it
+   was (the row is then removed so the lake matches the serving warehouse again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from ingestion.settings import Settings
+from ingestion.warehouse import BuildResult, build_and_publish
+from tests.conftest import home_environ
+from tests.warehouse import synthetic
+from tests.warehouse.lake import write_delivery
+
+MONTHS, SCALE, START = 15, 0.1, "2024-04"
+MARTS = (
+    "governance_metrics",
+    "metric_catalogue",
+    "governance_scorecard",
+    "workforce_monthly",
+    "waiting_list_monthly",
+    "complaints_monthly",
+    "finance_monthly",
+    "provider_payments_monthly",
+    "improvement_progress",
+    "data_freshness",
+)
+
+
+@dataclass
+class WarehouseLife:
+    """What each build of the session's home produced."""
+
+    settings: Settings
+    first: BuildResult
+    first_metric_ids: set[str]
+    incremental: BuildResult
+    incremental_marts: dict[str, str]
+    full_refresh: BuildResult
+    full_refresh_marts: dict[str, str]
+    failed: BuildResult
+    serving_sha_before_failure: str
+    serving_sha_after_failure: str
+    reads: list[dict[str, Any]] = field(default_factory=list)
+
+
+def marts_digest(serving: Path) -> dict[str, str]:
+    """Per marts table, a digest of its sorted rows (equal digests = identical contents)."""
+    digests = {}
+    with duckdb.connect(str(serving), read_only=True) as con:
+        for table in MARTS:
+            rows = con.execute(f"select * from marts.{table} order by all").fetchall()
+            # Floating-point sums may differ in the last bits with the order rows are read in.
+            text = repr([[f"{v:.10g}" if isinstance(v, float) else v for v in r] for r in rows])
+            digests[table] = hashlib.sha256(text.encode()).hexdigest()
+    return digests
+
+
+def file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_lake(settings: Settings, months: int, skip: str) -> None:
+    """Synthetic deliveries for `months` months, leaving out the entity `skip`."""
+    synthetic.build_synthetic_lake(settings, start=START, months=months, scale=SCALE)
+    shutil.rmtree(settings.raw / skip)
+    for ledger in settings.ledger.glob(f"{synthetic.load_prefix(skip)}*.parquet"):
+        ledger.unlink()
+
+
+@pytest.fixture(scope="session")
+def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
+    home = tmp_path_factory.mktemp("warehouse-life") / "caregov-home"
+    home.mkdir()
+    settings = Settings.from_env(home_environ(home))
+
+    # 1. 14 months, improvement_actions never delivered.
+    _write_lake(settings, MONTHS - 1, skip="improvement_actions")
+    first = build_and_publish(settings)
+    assert first.ok, first.describe()
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        first_ids = {
+            r[0] for r in con.execute("select metric_id from marts.governance_metrics").fetchall()
+        }
+
+    # 2. Month 15 and a daily delta (months 1-14 are rewritten byte for byte).
+    synthetic.build_synthetic_lake(settings, start=START, months=MONTHS, scale=SCALE)
+    synthetic.append_daily_delta(settings, start=START, months=MONTHS, scale=SCALE)
+    incremental = build_and_publish(settings)
+    assert incremental.ok, incremental.describe()
+    incremental_marts = marts_digest(settings.serving_db)
+
+    # 3. Full refresh while readers loop on the serving file.
+    stop = home / "stop-readers"
+    logs = [home / f"reads-{n}.jsonl" for n in range(2)]
+    readers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.warehouse.readers",
+                str(settings.serving_db),
+                str(stop),
+                str(log),
+            ],
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        for log in logs
+    ]
+    try:
+        full_refresh = build_and_publish(settings, full_refresh=True)
+        assert full_refresh.ok, full_refresh.describe()
+        full_refresh_marts = marts_digest(settings.serving_db)
+
+        # 4. A complaint with an unknown procedure breaks an accepted_values test.
+        before = file_sha(settings.serving_db)
+        bad_load = write_delivery(
+            settings,
+            "complaints",
+            dt.date.fromisoformat("2025-07-02"),
+            [
+                {
+                    "complaint_id": "BAD-1",
+                    "procedure": "not_a_procedure",
+                    "received_date": dt.date(2025, 7, 1),
+                    "subject_category": "other",
+                }
+            ],
+        )
+        failed = build_and_publish(settings)
+        after = file_sha(settings.serving_db)
+    finally:
+        stop.touch()
+        for reader in readers:
+            reader.wait(timeout=60)
+    shutil.rmtree(settings.raw / "complaints" / "as_at=2025-07-02")
+    (settings.ledger / f"{bad_load}.parquet").unlink()
+
+    reads = [json.loads(line) for log in logs for line in log.read_text().splitlines()]
+    return WarehouseLife(
+        settings=settings,
+        first=first,
+        first_metric_ids=first_ids,
+        incremental=incremental,
+        incremental_marts=incremental_marts,
+        full_refresh=full_refresh,
+        full_refresh_marts=full_refresh_marts,
+        failed=failed,
+        serving_sha_before_failure=before,
+        serving_sha_after_failure=after,
+        reads=reads,
+    )
+
+
+@pytest.fixture(scope="session")
+def warehouse(warehouse_life: WarehouseLife) -> Settings:
+    """Settings of the session's home, whose serving warehouse matches its lake."""
+    return warehouse_life.settings
