@@ -58,26 +58,29 @@ def _fsync_file(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def write_load(
-    con: duckdb.DuckDBPyConnection, final: Path, select_sql: str, manifest: dict[str, object]
-) -> None:
-    """COPY the accepted rows into a hidden folder, then rename it to `final` (the commit)."""
+def begin_load(final: Path) -> Path:
+    """A fresh hidden folder beside `final` to write a load into."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f".tmp-{final.name}-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
-    part = tmp / "part-0.parquet"
-    con.execute(
-        f"COPY ({select_sql}) TO '{part}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
-    )
+    return tmp
+
+
+def commit_load(tmp: Path, final: Path, manifest: dict[str, object]) -> None:
+    """Make the load visible by one rename, after everything in it is on disk."""
     (tmp / MANIFEST).write_text(json.dumps(manifest, default=str))
-    _fsync_file(part)
-    _fsync_file(tmp / MANIFEST)
+    for item in tmp.iterdir():
+        _fsync_file(item)
     fsync_dir(tmp)
     _pause_if_asked("lake")
     os.rename(tmp, final)
     fsync_dir(final.parent)
+
+
+def abandon_load(tmp: Path) -> None:
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def read_manifest(final: Path) -> dict[str, object]:

@@ -23,17 +23,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ingestion import lake, ledger, readers, validate
 from ingestion.contracts import ENTITIES, Entity
 from ingestion.errors import CaregovError
-from ingestion.pseudonymise import install_key
+from ingestion.pseudonymise import Pseudonymiser
 from ingestion.rejections import FileRejected
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"(?P<entity>[a-z_]+)_(?P<as_at>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|xlsx)", re.I)
+BATCH_ROWS = 256 * 1024
 PERSONAL = {"drop", "pseudonym", "nhs_pseudonym", "postcode_district", "age_band", "birth_year"}
 
 
@@ -192,7 +196,6 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
         config={
             "memory_limit": os.environ.get("CAREGOV_INGEST_MEMORY", "1GB"),
             "temp_directory": str(workdir / "spill"),
-            "enable_external_access": True,
         }
     )
 
@@ -203,16 +206,19 @@ def _load(
     workdir = settings.state / "work" / f"{record['load_id']}-{os.getpid()}"
     workdir.mkdir(parents=True, exist_ok=True)
     con = _connect(workdir)
+    tmp = lake.begin_load(final)
     try:
-        install_key(con, settings.pseudonym_key)
         judgement = None
         try:
-            source = _stage(con, path, entity, as_at, workdir)
+            source, tally = _stream(settings, con, path, entity, as_at, record, tmp, workdir)
             record.update(encoding=source.encoding, file_format=source.file_format)
-            judgement = validate.judge(con, entity)
+            judgement = validate.judge(con, entity, tally)
             _check_file_policy(path.name, entity, judgement)
         except FileRejected as rejection:
+            lake.abandon_load(tmp)
             return _reject(settings, record, rejection, judgement, con if judgement else None)
+        if judgement.rows_to_drop:
+            _drop_rows(con, tmp, judgement.rows_to_drop)
         warnings = (
             [f"extra columns ignored: {', '.join(source.extra_columns)}"]
             if source.extra_columns
@@ -224,43 +230,95 @@ def _load(
             "duplicates_collapsed": judgement.duplicates_collapsed,
         }  # fmt: skip
         record.update(counts)
-        report = _report(record, entity, judgement, warnings)
-        lake.write_quarantine(settings, record["load_id"], report, con)
-        loaded_at = record["started_at"].isoformat(sep=" ")
-        select = f"""
-            SELECT * EXCLUDE (_source_row), '{record["load_id"]}' AS _load_id,
-                   DATE '{as_at.isoformat()}' AS _as_at, {validate.lit(path.name)} AS _source_file,
-                   CAST(_source_row AS BIGINT) AS _source_row,
-                   TIMESTAMP '{loaded_at}' AS _loaded_at
-            FROM ({validate.accepted_rows_sql(judgement.has_duplicate_keys)})
-        """
-        manifest = {**counts, "encoding": source.encoding, "warnings": warnings}
-        lake.write_load(con, final, select, manifest)
+        lake.write_quarantine(
+            settings, record["load_id"], _report(record, entity, judgement, warnings), con
+        )
+        lake.commit_load(tmp, final, {**counts, "encoding": source.encoding, "warnings": warnings})
         return FileOutcome(
             path.name, "loaded", entity.name, record["load_id"], judgement.rows_loaded,
             judgement.rows_quarantined, judgement.duplicates_collapsed, warnings=warnings,
         )  # fmt: skip
     finally:
         con.close()
+        lake.abandon_load(tmp)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _stage(
-    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, as_at: dt.date, workdir: Path
-) -> readers.SourceTable:
-    source = readers.open_extract(con, path, entity, workdir)
-    try:
-        validate.stage(con, entity, source.columns, as_at)
-    except duckdb.Error as error:
-        problem = readers.explain_csv_error(error, path.name)
-        if not isinstance(problem, readers.EncodingFallback):
-            raise problem from None
-        source = readers.open_extract(con, path, entity, workdir, encoding="windows-1252")
+def _stream(
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    entity: Entity,
+    as_at: dt.date,
+    record: dict,
+    tmp: Path,
+    workdir: Path,
+) -> tuple[readers.SourceTable, validate.Tally]:
+    """Read, validate and pseudonymise in one pass, writing good rows to `tmp`; CSV bytes that
+    are not UTF-8 are retried once as Windows-1252."""
+    pseudonymiser = Pseudonymiser(settings.pseudonym_key)
+    metadata = {
+        "_load_id": validate.lit(record["load_id"]),
+        "_as_at": f"DATE '{as_at.isoformat()}'",
+        "_source_file": validate.lit(path.name),
+        "_source_row": "CAST(_source_row AS BIGINT)",
+        "_loaded_at": f"TIMESTAMP '{record['started_at'].isoformat(sep=' ')}'",
+    }
+    for encoding in ("utf-8", "windows-1252"):
+        source = readers.open_extract(con, path, entity, workdir, encoding)
+        query = validate.stage_query(entity, source.columns, as_at, metadata)
         try:
-            validate.stage(con, entity, source.columns, as_at)
-        except duckdb.Error as again:
-            raise readers.explain_csv_error(again, path.name) from None
-    return source
+            return source, _write_batches(con, query, entity, source, pseudonymiser, tmp)
+        except (duckdb.Error, pa.ArrowException) as error:
+            problem = readers.explain_csv_error(error, path.name)
+            if not isinstance(problem, readers.EncodingFallback) or encoding != "utf-8":
+                raise (problem if isinstance(problem, FileRejected) else
+                       FileRejected(f"{path.name} could not be read as text.")) from None  # fmt: skip
+    raise AssertionError("unreachable")
+
+
+def _write_batches(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    entity: Entity,
+    source: readers.SourceTable,
+    pseudonymiser: Pseudonymiser,
+    tmp: Path,
+) -> validate.Tally:
+    tally = validate.Tally()
+    hidden = validate.pseudonymised_columns(entity)
+    writer = None
+    offset = 0
+    try:
+        for batch in con.execute(query).to_arrow_reader(BATCH_ROWS):
+            if not source.numbers_rows:  # CSV: the header is row 1, records follow in order
+                rows = np.arange(offset + 2, offset + 2 + batch.num_rows, dtype=np.int64)
+                position = batch.schema.get_field_index("_source_row")
+                batch = batch.set_column(position, "_source_row", pa.array(rows))
+                offset += batch.num_rows
+            good = tally.add(batch)
+            for name in hidden:
+                position = good.schema.get_field_index(name)
+                good = good.set_column(position, name, pseudonymiser(good.column(name)))
+            if writer is None:
+                writer = pq.ParquetWriter(tmp / "part-0.parquet", good.schema)
+            writer.write_batch(good)
+    finally:
+        if writer is not None:
+            writer.close()
+    return tally
+
+
+def _drop_rows(con: duckdb.DuckDBPyConnection, tmp: Path, rows: list[int]) -> None:
+    """Rewrite the load without duplicate copies (rare: only files with repeated keys)."""
+    con.register("drop_rows", pa.table({"row": pa.array(rows, pa.int64())}))
+    part, kept = tmp / "part-0.parquet", tmp / "part-1.parquet"
+    con.execute(
+        f"""COPY (SELECT * FROM read_parquet('{part}', hive_partitioning = false)
+                  WHERE _source_row NOT IN (SELECT row FROM drop_rows) ORDER BY _source_row)
+            TO '{kept}' (FORMAT parquet)"""
+    )
+    part.unlink()
 
 
 def _check_file_policy(name: str, entity: Entity, judgement: validate.Judgement) -> None:

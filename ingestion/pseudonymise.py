@@ -1,10 +1,8 @@
 """Personal data rules (contract §3.2, docs/interfaces.md) as DuckDB SQL expressions.
 
-One pseudonymiser for every entity: lowercase hex HMAC-SHA256(key, trimmed identifier). It is
-built from DuckDB's own `sha256` (HMAC = H(k⊕opad ‖ H(k⊕ipad ‖ m))), so it runs vectorised inside
-the same query that validates the file, with no Python call per row. The key-derived pads live
-in a one-row temporary table filled through query parameters, so the key never appears in SQL
-text (and therefore never in an error message or a log).
+One pseudonymiser for every entity: lowercase hex HMAC-SHA256(key, trimmed identifier), applied
+to the Arrow batches streaming out of the validating query, hashing each distinct identifier
+once. The key stays in Python: it never appears in SQL text, an error message or a log.
 
 Also here: the NHS number modulus-11 check, age bands at the as-at date, and the postcode
 outward code. Everything else marked PII is simply not selected.
@@ -12,36 +10,39 @@ outward code. Everything else marked PII is simply not selected.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
-import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
-PADS_TABLE = "_pseudonym_pads"
 
+class Pseudonymiser:
+    """HMAC-SHA256 over Arrow arrays, computing each distinct identifier once per file.
 
-def install_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Put the HMAC inner/outer pads for `key` into a one-row temp table on `con`."""
-    if len(key) > 64:
-        key = hashlib.sha256(key).digest()
-    block = key.ljust(64, b"\0")
-    ipad = bytes(b ^ 0x36 for b in block)
-    opad = bytes(b ^ 0x5C for b in block)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {PADS_TABLE} (ipad BLOB, opad BLOB)")
-    con.execute(f"INSERT INTO {PADS_TABLE} VALUES (?, ?)", [ipad, opad])
+    Known identifiers and their pseudonyms are kept as Arrow arrays, so each batch costs a few
+    vectorised lookups plus one HMAC per identifier not seen before — never a Python call per
+    row.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        self._known = pa.array([], pa.string())
+        self._pseudonyms = pa.array([], pa.string())
+
+    def __call__(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
+        values = values.cast(pa.string())
+        distinct = pc.unique(values).drop_null()
+        new = distinct.filter(pc.invert(pc.is_in(distinct, value_set=self._known)))
+        if len(new):
+            digests = [hmac.digest(self._key, v.encode(), "sha256").hex() for v in new.to_pylist()]
+            self._known = pa.concat_arrays([self._known, new.cast(pa.string())])
+            self._pseudonyms = pa.concat_arrays([self._pseudonyms, pa.array(digests, pa.string())])
+        return pc.take(self._pseudonyms, pc.index_in(values, value_set=self._known))
 
 
 def pseudonym(key: bytes, identifier: str) -> str:
-    """The same pseudonym in Python (for tests and for anyone joining outside the lake)."""
-    return hmac.new(key, identifier.strip().encode(), hashlib.sha256).hexdigest()
-
-
-def pseudonym_sql(value: str) -> str:
-    """SQL for the pseudonym of `value` (already trimmed); needs `_pads` in the FROM clause."""
-    return (
-        f"CASE WHEN {value} IS NULL THEN NULL ELSE"
-        f" sha256(_pads.opad || unhex(sha256(_pads.ipad || encode({value})))) END"
-    )
+    """The pseudonym of one identifier (the same function as `Pseudonymiser`)."""
+    return hmac.digest(key, identifier.strip().encode(), "sha256").hex()
 
 
 def nhs_digits_sql(raw: str) -> str:

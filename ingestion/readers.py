@@ -18,7 +18,7 @@ import io
 import logging
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -46,7 +46,7 @@ class SourceTable:
     extra_columns: list[str]
     file_format: str
     encoding: str
-    warnings: list[str] = field(default_factory=list)
+    numbers_rows: bool = False  # True when `src._source_row` is already the user's row number
 
 
 class EncodingFallback(Exception):
@@ -125,7 +125,7 @@ def _open_csv(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW src AS
-        SELECT (row_number() OVER ()) + 1 AS _source_row, {selected}
+        SELECT CAST(NULL AS BIGINT) AS _source_row, {selected}
         FROM read_csv({_lit(str(path))}, columns = {{{columns}}}, header = true, auto_detect = false,
                       delim = ',', quote = '"', escape = '"', strict_mode = true,
                       max_line_size = {MAX_LINE_BYTES}, encoding = 'utf-8')
@@ -269,7 +269,7 @@ def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> So
     con.execute("CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM xlsx_rows")
     extra = [n or f"(unnamed column {i + 1})" for i, n in enumerate(names) if n not in table]
     extra = [e for e in extra if not e.startswith("(unnamed")]
-    return SourceTable("src", list(table), extra, "xlsx", "xlsx")
+    return SourceTable("src", list(table), extra, "xlsx", "xlsx", numbers_rows=True)
 
 
 # -- shared -----------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""Vectorised validation: one SQL pass types, checks and pseudonymises a whole file.
+"""Vectorised validation: one SQL query types, checks and reduces personal data in a whole file.
 
-`stage()` turns the reader's `src` view into a temporary table `staged` holding, per row, the
-lake columns (typed, PII rules applied), a hash of the row's original values, and — only for a
-row that breaks a rule — the list of every reason (column, value, rule, message). `judge()` then
-works set-wise on `staged`: exact duplicate rows collapse to their first copy, keys that appear
-with different values are quarantined in every copy, and the counts decide the file's fate
-(contract §3.2). No Python code runs per row.
+`stage_query()` turns the reader's `src` view into the lake's columns plus three helpers: a hash
+of the row's key, a hash of its original values, and — only for a row that breaks a rule — the
+list of every reason (column, value, rule, message). The loader streams that query's Arrow
+batches once; `Tally` keeps the hashes and the bad rows, and `judge()` then works set-wise:
+exact duplicate rows collapse to their first copy, keys that appear with different values are
+quarantined in every copy, and the counts decide the file's fate (contract §3.2). No Python code
+runs per row.
 
 Formula injection: a kept text value starting with `=`, `+`, `-` or `@` could run as a formula
 when someone opens an export in a spreadsheet, so such a row is quarantined (rule `formula`)
@@ -18,11 +19,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion import pseudonymise as pii
 from ingestion.contracts import Column, Entity
-
-TRIM = "' \t\r\n\u00a0'"
 
 
 def _q(name: str) -> str:
@@ -130,17 +131,18 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
 
 
 def _lake_columns(entity: Entity, as_at: str) -> list[str]:
-    """SELECT items producing the lake columns after the PII rules (docs/interfaces.md)."""
+    """SELECT items giving the lake columns after the PII rules (docs/interfaces.md).
+
+    Pseudonymised columns still hold the (trimmed) identifier here; `Stream` replaces them
+    with pseudonyms batch by batch, so the query itself never sees the key.
+    """
     items = []
     for column in entity.columns:
         typed = _q(column.name)
-        if column.pii is None:
+        if column.pii is None or column.pii == "pseudonym":
             items.append(typed)
-        elif column.pii == "pseudonym":
-            items.append(f"{pii.pseudonym_sql(typed)} AS {typed}")
         elif column.pii == "nhs_pseudonym":
-            digits = pii.nhs_digits_sql(typed)
-            items.append(f"{pii.pseudonym_sql(digits)} AS nhs_number_pseudonym")
+            items.append(f"{pii.nhs_digits_sql(typed)} AS nhs_number_pseudonym")
         elif column.pii == "postcode_district":
             items.append(f"{pii.postcode_district_sql(typed)} AS postcode_district")
         elif column.pii == "age_band":
@@ -151,15 +153,25 @@ def _lake_columns(entity: Entity, as_at: str) -> list[str]:
     return items
 
 
-def stage(
-    con: duckdb.DuckDBPyConnection, entity: Entity, present: list[str], as_at: dt.date
-) -> None:
-    """Create TEMP TABLE staged from the `src` view (see module docstring)."""
+def pseudonymised_columns(entity: Entity) -> list[str]:
+    """Lake columns that must be replaced by pseudonyms before anything is written."""
+    names = {"pseudonym": None, "nhs_pseudonym": "nhs_number_pseudonym"}
+    return [names[c.pii] or c.name for c in entity.columns if c.pii in names]
+
+
+def stage_query(
+    entity: Entity, present: list[str], as_at: dt.date, metadata: dict[str, str]
+) -> str:
+    """The one query over `src`: lake columns, metadata, then `_key_hash`, `_row_hash`, `_errors`.
+
+    `_errors` is null for a good row; for a bad one, every reason (column, value, rule,
+    message). `metadata` maps metadata column -> SQL literal (`_source_row` comes from `src`).
+    """
     as_at_sql = f"DATE '{as_at.isoformat()}'"
     raws = []
     for column in entity.columns:
         source = f"src.{_q(column.name)}" if column.name in present else "CAST(NULL AS VARCHAR)"
-        raws.append(f"NULLIF(trim({source}, {TRIM}), '') AS {_q('r_' + column.name)}")
+        raws.append(f"NULLIF(trim({source}), '') AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]
     checks = _checks(entity)
     any_broken = " OR ".join(f"COALESCE({c[0]}, false)" for c in checks)
@@ -169,21 +181,45 @@ def stage(
         for condition, column, rule, message in checks
     )
     row_hash = "hash(" + ", ".join(_q("r_" + c.name) for c in entity.columns) + ")"
-    key = ", ".join(_q(k) for k in entity.key)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE staged AS
+    key_null = " OR ".join(f"{_q(k)} IS NULL" for k in entity.key)
+    key_hash = (
+        f"CASE WHEN {key_null} THEN NULL ELSE hash({', '.join(_q(k) for k in entity.key)}) END"
+    )
+    meta = [f"{sql} AS {name}" for name, sql in metadata.items()]
+    return f"""
         WITH raw AS (SELECT src._source_row, {", ".join(raws)} FROM src),
         typed AS (SELECT *, {", ".join(typed)} FROM raw)
-        SELECT typed._source_row,
-               {", ".join(_lake_columns(entity, as_at_sql))},
-               struct_pack({key}) AS _key,
-               {row_hash} AS _row_hash,
+        SELECT {", ".join(_lake_columns(entity, as_at_sql))}, {", ".join(meta)},
+               {key_hash} AS _key_hash, {row_hash} AS _row_hash,
                CASE WHEN {any_broken}
                     THEN list_filter([{reasons}], reason -> reason IS NOT NULL) END AS _errors
-        FROM typed, {pii.PADS_TABLE} AS _pads
-        """
-    )
+        FROM typed
+    """
+
+
+HELPERS = ["_key_hash", "_row_hash", "_errors"]
+
+
+@dataclass
+class Tally:
+    """What the stream saw: every row's number and hashes, and the bad rows' reasons."""
+
+    rows: list[pa.Array] = field(default_factory=list)
+    key_hashes: list[pa.Array] = field(default_factory=list)
+    row_hashes: list[pa.Array] = field(default_factory=list)
+    bad: list[pa.RecordBatch] = field(default_factory=list)
+
+    def add(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """Record a batch; return its good rows without the helper columns."""
+        self.rows.append(batch.column("_source_row"))
+        self.key_hashes.append(batch.column("_key_hash"))
+        self.row_hashes.append(batch.column("_row_hash"))
+        errors = batch.column("_errors")
+        good = pc.is_null(errors)
+        if errors.null_count != len(errors):
+            self.bad.append(batch.select(["_source_row", "_errors"]).filter(pc.invert(good)))
+            batch = batch.filter(good)
+        return batch.drop_columns(HELPERS)
 
 
 @dataclass
@@ -193,7 +229,7 @@ class Judgement:
     rows_in: int
     rows_quarantined: int
     duplicates_collapsed: int
-    has_duplicate_keys: bool
+    rows_to_drop: list[int] = field(default_factory=list)  # written, but duplicates
     reason_counts: dict[str, int] = field(default_factory=dict)
     examples: list[dict[str, object]] = field(default_factory=list)
 
@@ -202,46 +238,72 @@ class Judgement:
         return self.rows_in - self.rows_quarantined - self.duplicates_collapsed
 
 
-def judge(con: duckdb.DuckDBPyConnection, entity: Entity) -> Judgement:
-    """Find duplicates and conflicting keys; build TEMP TABLE rejected (one row per reason)."""
+def judge(con: duckdb.DuckDBPyConnection, entity: Entity, tally: Tally) -> Judgement:
+    """Duplicates and conflicting keys, set-wise; leaves TEMP TABLE rejected (row per reason)."""
+    seen = pa.table(
+        {
+            "row": pa.chunked_array(tally.rows, pa.int64()),
+            "key_hash": pa.chunked_array(tally.key_hashes, pa.uint64()),
+            "row_hash": pa.chunked_array(tally.row_hashes, pa.uint64()),
+        }
+    )
+    bad = (
+        pa.Table.from_batches(tally.bad)
+        if tally.bad
+        else pa.table({"_source_row": pa.array([], pa.int64()), "_errors": pa.nulls(0)})
+    )
+    con.register("seen_rows", seen)
+    con.register("bad_rows", bad)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE dup_keys AS
-        SELECT _key, count(*) AS copies, count(DISTINCT _row_hash) AS versions,
-               min(_source_row) AS first_row
-        FROM staged WHERE _key IS NOT NULL GROUP BY _key HAVING count(*) > 1
+        SELECT key_hash, count(*) AS copies, count(DISTINCT row_hash) AS versions,
+               min(row) AS first_row, list(row ORDER BY row) AS rows
+        FROM seen_rows WHERE key_hash IS NOT NULL GROUP BY key_hash HAVING count(*) > 1
         """
     )
-    rows_in = con.execute("SELECT count(*) FROM staged").fetchone()[0]
-    has_dups = con.execute("SELECT count(*) FROM dup_keys").fetchone()[0] > 0
-    key_label = ", ".join(entity.key)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE dup_rows AS
+        SELECT s.row, d.versions > 1 AS conflict, d.versions = 1 AND s.row <> d.first_row
+               AS collapsed, d.rows
+        FROM seen_rows s JOIN dup_keys d USING (key_hash)
+        """
+    )
+    key = ", ".join(entity.key)
+    errors_sql = (
+        """SELECT b._source_row AS row, unnest(b._errors, recursive := true)
+           FROM bad_rows b WHERE b._source_row NOT IN (SELECT row FROM dup_rows WHERE collapsed)"""
+        if tally.bad
+        else "SELECT NULL::BIGINT AS row, NULL::VARCHAR AS column, NULL::VARCHAR AS value,"
+        " NULL::VARCHAR AS rule, NULL::VARCHAR AS message WHERE false"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE rejected AS
-        WITH fate AS (
-            SELECT s._source_row, s._errors, s._key,
-                   COALESCE(d.versions > 1, false) AS conflict,
-                   COALESCE(d.versions = 1 AND s._source_row <> d.first_row, false) AS collapsed
-            FROM staged s LEFT JOIN dup_keys d ON {"s._key = d._key" if has_dups else "false"}
-            WHERE s._errors IS NOT NULL {"OR d._key IS NOT NULL" if has_dups else ""}
-        )
-        SELECT _source_row AS row, reason.column AS "column", reason.value AS value,
-               reason.rule AS rule, reason.message AS message
-        FROM (SELECT _source_row, unnest(_errors) AS reason FROM fate
-              WHERE NOT collapsed AND _errors IS NOT NULL)
+        SELECT row, "column", value, rule, message FROM ({errors_sql})
         UNION ALL
-        SELECT _source_row, {lit(entity.key[0])}, CAST(_key AS VARCHAR), 'duplicate_key',
-               {lit(f"the same {key_label} appears on other rows with different values")}
-        FROM fate WHERE conflict
+        SELECT row, {lit(entity.key[0])}, NULL, 'duplicate_key',
+               'the same {key} is on rows ' || array_to_string(rows, ', ')
+               || ' with different values'
+        FROM dup_rows WHERE conflict
         """
     )
-    quarantined = con.execute("SELECT count(DISTINCT row) FROM rejected").fetchone()[0]
-    collapsed = con.execute(
-        "SELECT COALESCE(sum(copies - 1), 0) FROM dup_keys WHERE versions = 1"
-    ).fetchone()[0]
+    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    rows_in = seen.num_rows
+    quarantined = one("SELECT count(DISTINCT row) FROM rejected")
+    collapsed = one("SELECT count(*) FROM dup_rows WHERE collapsed")
+    drop = [
+        r[0]
+        for r in con.execute(
+            "SELECT row FROM dup_rows WHERE (conflict OR collapsed)"
+            " AND row NOT IN (SELECT _source_row FROM bad_rows)"
+        ).fetchall()
+    ]
     counts = dict(
         con.execute(
-            """SELECT "column" || ': ' || rule, count(*) FROM rejected GROUP BY ALL ORDER BY 2 DESC"""
+            """SELECT "column" || ': ' || rule, count(*) FROM rejected
+               GROUP BY ALL ORDER BY 2 DESC, 1"""
         ).fetchall()
     )
     examples = [
@@ -250,16 +312,4 @@ def judge(con: duckdb.DuckDBPyConnection, entity: Entity) -> Judgement:
             """SELECT * FROM rejected ORDER BY row, "column" LIMIT 20"""
         ).fetchall()
     ]
-    return Judgement(rows_in, quarantined, int(collapsed), has_dups, counts, examples)
-
-
-def accepted_rows_sql(has_duplicate_keys: bool) -> str:
-    """SELECT of the staged rows that go to the lake (lake columns + `_source_row`)."""
-    exclude = "EXCLUDE (_key, _row_hash, _errors)"
-    if not has_duplicate_keys:
-        return f"SELECT * {exclude} FROM staged WHERE _errors IS NULL"
-    return f"""
-        SELECT s.* {exclude} FROM staged s LEFT JOIN dup_keys d ON s._key = d._key
-        WHERE s._errors IS NULL
-          AND (d._key IS NULL OR (d.versions = 1 AND s._source_row = d.first_row))
-    """
+    return Judgement(rows_in, quarantined, collapsed, drop, counts, examples)
