@@ -15,7 +15,7 @@ from typing import Any
 from caregov_superset import charts
 from caregov_superset.assets import PERIOD_FILTER, TEAM_FILTER, Assets, DashboardSpec
 from caregov_superset.client import SupersetClient
-from caregov_superset.reconcile import differs, ensure, find_existing
+from caregov_superset.reconcile import Inventory, differs, ensure
 from caregov_superset.report import SyncReport
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,10 @@ def ensure_dashboard(
     assets: Assets,
     spec: DashboardSpec,
     datasets: dict[str, DatasetInfo],
+    inventory: dict[str, Inventory],
     report: SyncReport,
 ) -> int:
-    existing = find_existing(client, "dashboard", spec.uuid, slug=spec.slug)
+    existing = inventory["dashboard"].find(spec.uuid, slug=spec.slug)
     label = f"dashboard {spec.slug}"
     if existing is None:
         dashboard_id = client.create(
@@ -62,7 +63,9 @@ def ensure_dashboard(
         dashboard_id, created = int(existing["id"]), False
 
     chart_ids = {
-        chart.key: ensure_chart(client, spec, chart, datasets, dashboard_id, report)
+        chart.key: ensure_chart(
+            client, spec, chart, datasets, dashboard_id, inventory["chart"], report
+        )
         for chart in spec.charts
     }
     desired = {
@@ -94,6 +97,7 @@ def ensure_chart(
     chart: charts.ChartSpec,
     datasets: dict[str, DatasetInfo],
     dashboard_id: int,
+    inventory: Inventory,
     report: SyncReport,
 ) -> int:
     dataset = datasets[chart.dataset]
@@ -103,7 +107,7 @@ def ensure_chart(
     params = charts.form_data(chart, dataset.id, dataset.time_column, columns)
     query_context = charts.query_context(chart, dataset.id, dataset.time_column, params)
     uuid = dashboard.chart_uuid(chart)
-    existing = find_existing(client, "chart", uuid)
+    existing = inventory.find(uuid)
     payload: dict[str, Any] = {
         "slice_name": chart.title,
         "viz_type": chart.viz_type,

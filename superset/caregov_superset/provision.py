@@ -13,7 +13,7 @@ from typing import Any
 
 from caregov_superset.assets import Assets, DatasetSpec, TableDocs
 from caregov_superset.client import SupersetClient
-from caregov_superset.reconcile import ensure, find_existing
+from caregov_superset.reconcile import Inventory, ensure
 from caregov_superset.report import SyncReport
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ COLUMN_FIELDS = (
 
 def ensure_database(client: SupersetClient, assets: Assets, report: SyncReport) -> int:
     spec = assets.database
-    existing = find_existing(client, "database", None, database_name=spec.name)
+    existing = client.find_one("database", database_name=spec.name)
     payload = dict(spec.payload)
     current = None
     if existing is not None:
@@ -73,13 +73,12 @@ def ensure_dataset(
     spec: DatasetSpec,
     database_id: int,
     docs: TableDocs | None,
+    inventory: Inventory,
     report: SyncReport,
-) -> int:
-    """One mart as a certified dataset with its dbt descriptions; returns the dataset id."""
+) -> tuple[int, list[str]]:
+    """One mart as a certified dataset with its dbt descriptions; returns id and columns."""
     label = f"dataset {spec.schema}.{spec.table}"
-    existing = find_existing(
-        client, "dataset", spec.uuid, table_name=spec.table, schema=spec.schema
-    )
+    existing = inventory.find(spec.uuid, table_name=spec.table, schema=spec.schema)
     if existing is None:
         pk = client.create(
             "dataset",
@@ -119,7 +118,7 @@ def ensure_dataset(
             report.record("updated", f"{label} ({', '.join(changed)})")
     elif outcome != "created":
         report.record("unchanged", label)
-    return pk
+    return pk, [column["column_name"] for column in current["columns"]]
 
 
 def _columns(

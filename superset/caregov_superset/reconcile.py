@@ -31,15 +31,24 @@ def differs(desired: dict[str, Any], current: dict[str, Any]) -> list[str]:
     return [key for key, value in desired.items() if _parsed(current.get(key)) != _parsed(value)]
 
 
-def find_existing(
-    client: SupersetClient, resource: str, uuid: str | None, **natural_key: Any
-) -> dict[str, Any] | None:
-    """The object with this UUID, else the one with this natural key, else None."""
-    if uuid:
-        found = client.find_one(resource, uuid=uuid)
-        if found:
-            return found
-    return client.find_one(resource, **natural_key) if natural_key else None
+class Inventory:
+    """What Superset holds of one kind of object, listed once per sync (a list call per
+    object would dominate the sync's time), looked up by UUID and then by natural key."""
+
+    def __init__(self, client: SupersetClient, resource: str, columns: list[str]) -> None:
+        self.resource = resource
+        self.rows = list(client.iter_list(resource, columns=["id", "uuid", *columns]))
+
+    def find(self, uuid: str | None, **natural_key: Any) -> dict[str, Any] | None:
+        """The object with this UUID, else the one with this natural key, else None."""
+        for row in self.rows:
+            if uuid and str(row.get("uuid")) == uuid:
+                return row
+        if natural_key:
+            for row in self.rows:
+                if all(row.get(key) == value for key, value in natural_key.items()):
+                    return row
+        return None
 
 
 def ensure(

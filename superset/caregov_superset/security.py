@@ -45,6 +45,7 @@ VIEWER_PERMISSIONS = {
     ("can_read", "Theme"),
     ("can_read", "AvailableDomains"),
     ("can_read", "security"),
+    ("can_read", "SecurityRestApi"),
     ("can_get", "MenuApi"),
     ("can_language_pack", "Superset"),
     ("can_log", "Superset"),

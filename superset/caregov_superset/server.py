@@ -29,6 +29,7 @@ SUPERSET_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = SUPERSET_DIR.parent
 CONFIG_PATH = SUPERSET_DIR / "superset_config.py"
 START_TIMEOUT_S = 240.0
+ADMIN_PASSWORD_FILE = "superset_admin_password"
 
 
 def superset_bin() -> Path:
@@ -79,46 +80,30 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def _superset(settings: Settings, *args: str) -> None:
-    """Run one `superset` CLI command against this home's metadata database."""
+def initialise(settings: Settings) -> bool:
+    """On first start: create the metadata schema, the built-in roles and the admin user."""
+    marker = state_dir(settings) / "initialised"
+    if marker.exists():
+        return False
+    log.info("initialising Superset metadata under %s", state_dir(settings))
     log_path = state_dir(settings) / "superset-init.log"
+    env = server_environ(settings)
+    env.update(
+        CAREGOV_SUPERSET_ADMIN_USER=settings.superset_admin_user,
+        CAREGOV_SUPERSET_ADMIN_PASSWORD=settings.superset_admin_password,
+    )
     with log_path.open("a") as out:
         done = subprocess.run(
-            [str(superset_bin() / "superset"), *args],
-            env=server_environ(settings),
+            [str(superset_bin() / "python"), str(SUPERSET_DIR / "bootstrap_metadata.py")],
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             check=False,
         )
     if done.returncode != 0:
         raise SupersetServerError(
-            f"'superset {args[0]}' failed (exit {done.returncode}); see {log_path}."
+            f"initialising Superset's metadata failed (exit {done.returncode}); see {log_path}."
         )
-
-
-def initialise(settings: Settings) -> bool:
-    """On first start: create the metadata schema, the admin user and the built-in roles."""
-    marker = state_dir(settings) / "initialised"
-    if marker.exists():
-        return False
-    log.info("initialising Superset metadata under %s", state_dir(settings))
-    _superset(settings, "db", "upgrade")
-    _superset(
-        settings,
-        "fab",
-        "create-admin",
-        "--username",
-        settings.superset_admin_user,
-        "--firstname",
-        "Caregov",
-        "--lastname",
-        "Admin",
-        "--email",
-        "admin@caregov.invalid",
-        "--password",
-        settings.superset_admin_password,
-    )
-    _superset(settings, "init")
     marker.write_text("ok\n")
     return True
 
@@ -135,9 +120,9 @@ def start(settings: Settings) -> int:
                 "--bind",
                 f"{host}:{port}",
                 "--workers",
-                os.environ.get("CAREGOV_SUPERSET_WORKERS", "2"),
+                os.environ.get("CAREGOV_SUPERSET_WORKERS", "1"),
                 "--threads",
-                "4",
+                "8",
                 "--worker-class",
                 "gthread",
                 "--timeout",
@@ -192,6 +177,7 @@ def stop_group(pid: int, grace_s: float = 20.0) -> None:
 def up(settings: Settings) -> str:
     """Start (or reuse) the local Superset, initialise it if new, sync it; say where to log in."""
     state_dir(settings).mkdir(parents=True, exist_ok=True)
+    password_is_new = settings.demo and not settings.demo_secret_created(ADMIN_PASSWORD_FILE)
     pid = running_pid(settings)
     if pid is not None and healthy(settings.superset_url):
         started = f"Superset already running (pid {pid})"
@@ -207,18 +193,19 @@ def up(settings: Settings) -> str:
     from caregov_superset.sync import sync
 
     report = sync(settings)
-    return "\n".join(
-        [
-            f"{started} at {settings.superset_url}",
-            f"login: {settings.superset_admin_user} (password: CAREGOV_SUPERSET_ADMIN_PASSWORD"
-            + (f", demo file {state_secret(settings)})" if settings.demo else ")"),
-            report.describe(),
-        ]
-    )
+    lines = [f"{started} at {settings.superset_url}", login_line(settings, password_is_new)]
+    return "\n".join([*lines, report.describe()])
 
 
-def state_secret(settings: Settings) -> Path:
-    return settings.state / "secrets" / "superset_admin_password"
+def login_line(settings: Settings, password_is_new: bool) -> str:
+    """How to log in; a generated demo password is shown only the first time."""
+    user = settings.superset_admin_user
+    if password_is_new and settings.demo_secret_created(ADMIN_PASSWORD_FILE):
+        return f"login: {user} / {settings.superset_admin_password} (generated; shown once)"
+    if settings.demo_secret_created(ADMIN_PASSWORD_FILE):
+        where = settings.state / "secrets" / ADMIN_PASSWORD_FILE
+        return f"login: {user} (demo password generated earlier, kept in {where})"
+    return f"login: {user} (password from CAREGOV_SUPERSET_ADMIN_PASSWORD)"
 
 
 def down(settings: Settings) -> str:

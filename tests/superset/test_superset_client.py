@@ -8,8 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import responses
-from responses import matchers, registries
-
 from caregov_superset import rison
 from caregov_superset.client import SupersetClient
 from caregov_superset.errors import (
@@ -18,6 +16,7 @@ from caregov_superset.errors import (
     SupersetServerError,
     SupersetValidationError,
 )
+from responses import matchers, registries
 
 BASE = "http://superset.test:8088"
 LOGIN = f"{BASE}/api/v1/security/login"
@@ -148,7 +147,9 @@ def test_forbidden_is_an_auth_error() -> None:
 def test_unreachable_server_is_a_server_error() -> None:
     """No connection at all, after the retries, is a SupersetServerError naming the URL."""
     responses.post(LOGIN, body=requests.ConnectionError("refused"))
-    with pytest.raises(SupersetServerError, match="cannot reach Superset at http://superset.test"):
+    with pytest.raises(
+        SupersetServerError, match=r"cannot reach Superset at http://superset\.test"
+    ):
         client().login()
 
 
@@ -186,4 +187,7 @@ def test_find_sends_an_eq_filter_in_rison() -> None:
 
 def test_rison_quotes_strings_and_escapes_bangs_and_quotes() -> None:
     """Rison: !t/!f/!n, lists as !(...), quotes escaped with !."""
-    assert rison.dumps({"a": [1, True, None], "b": "it's!", "c": ""}) == "(a:!(1,!t,!n),b:'it!'s!!',c:'')"
+    assert (
+        rison.dumps({"a": [1, True, None], "b": "it's!", "c": ""})
+        == "(a:!(1,!t,!n),b:'it!'s!!',c:'')"
+    )

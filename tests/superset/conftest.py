@@ -1,0 +1,95 @@
+"""One real Superset 6.1 per test session, serving the shared sample council's warehouse.
+
+The server gets its own temporary CAREGOV_HOME (metadata database, cache, pid file) whose
+`warehouse/` is a link to the published sample warehouse, so the shared home stays untouched.
+It listens on a free port and is stopped, with its whole process group, at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from caregov_superset.client import SupersetClient
+from caregov_superset.server import down, up
+from caregov_superset.sync import client_for
+
+from ingestion.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def superset_settings(
+    tmp_path_factory: pytest.TempPathFactory, sample_warehouse: Settings
+) -> Settings:
+    """Settings for a private Superset home reading the sample council's serving warehouse."""
+    home = tmp_path_factory.mktemp("superset") / "caregov-home"
+    home.mkdir()
+    (home / "warehouse").symlink_to(sample_warehouse.warehouse, target_is_directory=True)
+    env = dict(os.environ)
+    env.update(
+        CAREGOV_HOME=str(home),
+        CAREGOV_DEMO="0",
+        CAREGOV_SUPERSET_URL=f"http://127.0.0.1:{free_port()}",
+        CAREGOV_SUPERSET_ADMIN_USER="admin",
+        CAREGOV_SUPERSET_ADMIN_PASSWORD=secrets.token_urlsafe(16),
+        CAREGOV_SUPERSET_SECRET_KEY=secrets.token_urlsafe(32),
+    )
+    return Settings.from_env(env)
+
+
+@pytest.fixture(scope="session")
+def superset_server(superset_settings: Settings) -> Iterator[str]:
+    """`caregov superset up` (initialise, start, sync); yields its output; `down` at the end."""
+    try:
+        output = up(superset_settings)
+        yield output
+    finally:
+        down(superset_settings)
+
+
+@pytest.fixture(scope="session")
+def admin(superset_server: str, superset_settings: Settings) -> SupersetClient:
+    return client_for(superset_settings)
+
+
+@pytest.fixture(scope="session")
+def make_user(admin: SupersetClient, superset_settings: Settings):
+    """Create a Superset user with the named roles; returns a logged-in client for them."""
+
+    def make(username: str, *role_names: str) -> SupersetClient:
+        roles = {r["name"]: r["id"] for r in admin.iter_list("security/roles")}
+        password = secrets.token_urlsafe(12)
+        admin.create(
+            "security/users",
+            {
+                "first_name": username,
+                "last_name": "Test",
+                "username": username,
+                "email": f"{username}@caregov.invalid",
+                "active": True,
+                "password": password,
+                "roles": [roles[name] for name in role_names],
+            },
+        )
+        # No retries: a refusal must surface at once, not after back-off.
+        return SupersetClient(superset_settings.superset_url, username, password, retries=0)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Screenshots from the browser tests (gitignored)."""
+    path = Path(__file__).resolve().parents[2] / "test-artifacts" / "superset"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,106 @@
+"""Real browser: headless Chromium logs in as a Governance Viewer and reads every dashboard.
+
+Screenshots go to test-artifacts/superset/<slug>.png for a human to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from caregov_superset.client import SupersetClient
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from ingestion.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Charts per dashboard, counted by hand from superset/assets/dashboards/*.yaml.
+CHARTS = {
+    "governance-overview": 7,
+    "workforce": 6,
+    "waiting-lists": 7,
+    "complaints": 3,
+    "finance": 5,
+    "improvement-plan": 3,
+    "data-health": 1,
+}
+CHART = "[data-test='chart-grid-component']"
+LOADING = f"{CHART} .loading, {CHART} [data-test='loading-indicator']"
+ERRORS = (
+    f"{CHART} .ant-alert-error, {CHART} [data-test='error-tooltip'], "
+    f"{CHART} :text('Unexpected error'), {CHART} :text('No results were returned')"
+)
+DRAWN = f"{CHART} canvas, {CHART} table, {CHART} .header-line, {CHART} svg"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def viewer_page(
+    browser: Browser,
+    admin: SupersetClient,
+    superset_settings: Settings,
+) -> Iterator[Page]:
+    """A page logged in through the login form as a Governance Viewer."""
+    roles = {r["name"]: r["id"] for r in admin.iter_list("security/roles")}
+    admin.create(
+        "security/users",
+        {
+            "first_name": "Board",
+            "last_name": "Member",
+            "username": "board-member",
+            "email": "board-member@caregov.invalid",
+            "active": True,
+            "password": "board-member-password",
+            "roles": [roles["Governance Viewer"]],
+        },
+    )
+    page = browser.new_page(viewport={"width": 1600, "height": 1400})
+    page.set_default_timeout(60_000)
+    page.goto(f"{superset_settings.superset_url}/login/")
+    page.fill("#username", "board-member")
+    page.fill("#password", "board-member-password")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/superset/welcome/**")
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("slug", sorted(CHARTS))
+def test_dashboard_renders_every_chart_without_errors(
+    viewer_page: Page, superset_settings: Settings, artifacts: Path, slug: str
+) -> None:
+    """Every chart of the dashboard draws, and none shows an error or an empty result."""
+    viewer_page.goto(f"{superset_settings.superset_url}/superset/dashboard/{slug}/")
+    viewer_page.wait_for_selector(CHART)
+    deadline = time.monotonic() + 60
+    while viewer_page.locator(LOADING).count() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(1.0)  # let the last chart finish its animation before the screenshot
+    viewer_page.screenshot(path=str(artifacts / f"{slug}.png"), full_page=True)
+    assert viewer_page.locator(CHART).count() == CHARTS[slug]
+    assert viewer_page.locator(LOADING).count() == 0
+    assert viewer_page.locator(ERRORS).count() == 0
+    holders = viewer_page.locator(CHART)
+    for index in range(CHARTS[slug]):
+        assert holders.nth(index).locator("canvas, table, .header-line, svg").count() > 0, index
