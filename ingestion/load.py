@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import logging
 import os
 import re
@@ -79,14 +78,6 @@ def _printable(name: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in name)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(4 * 1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -128,7 +119,8 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
     if not path.is_file():
         raise CaregovError(f"{_printable(str(path))} is not a file.")
     started = _now()
-    sha256 = _sha256(path)
+    scanned = readers.scan(path)
+    sha256 = scanned.sha256
     try:
         entity, as_at = parse_name(path.name)
     except FileRejected as rejection:
@@ -156,6 +148,8 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
             final = lake.load_dir(settings, entity.name, as_at, load_id)
             if final.exists():
                 outcome = _recovered(record, lake.read_manifest(final))
+            elif scanned.long_line is not None:
+                outcome = _reject(settings, record, readers.too_long(path, scanned.long_line), None)
             else:
                 outcome = _load(settings, path, entity, as_at, record, final)
         _finish(settings, path, record, outcome)

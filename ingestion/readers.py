@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import logging
 import re
@@ -51,6 +52,47 @@ class SourceTable:
 
 class EncodingFallback(Exception):
     """DuckDB found bytes that are not UTF-8: retry the CSV as Windows-1252."""
+
+
+@dataclass
+class Scan:
+    """One pass over the delivered bytes: their hash, and the first line too long to read."""
+
+    sha256: str
+    long_line: int | None  # line number, for CSV files only
+
+
+def scan(path: Path) -> Scan:
+    """Hash the file and find any line over MAX_LINE_BYTES in the same read.
+
+    DuckDB's CSV reader silently drops a line longer than its buffer instead of failing, so
+    over-long lines are caught here, before parsing, and the file is refused.
+    """
+    digest = hashlib.sha256()
+    chunk_bytes = MAX_LINE_BYTES // 2
+    since_newline, newlines, long_line = 0, 0, None
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            digest.update(chunk)
+            if long_line is None:
+                first = chunk.find(b"\n")
+                if first == -1:
+                    since_newline += len(chunk)
+                else:
+                    if since_newline + first > MAX_LINE_BYTES:
+                        long_line = newlines + 1
+                    since_newline = len(chunk) - chunk.rfind(b"\n") - 1
+                if since_newline > MAX_LINE_BYTES:
+                    long_line = newlines + 1
+                newlines += chunk.count(b"\n")
+    return Scan(digest.hexdigest(), long_line if file_format(path) == "csv" else None)
+
+
+def too_long(path: Path, line: int) -> FileRejected:
+    return FileRejected(
+        f"{path.name}: line {line} is longer than the {MAX_LINE_BYTES // (1024 * 1024)} MB a line"
+        " may have (one value is far too long)."
+    )
 
 
 def normalise_header(name: object) -> str:
@@ -153,10 +195,7 @@ def explain_csv_error(error: duckdb.Error, name: str) -> Exception:
             f"{name}: {where} has a quoted value that never ends (is the file truncated?)."
         )
     if "Maximum line size" in message or "max_line_size" in message:
-        return FileRejected(
-            f"{name}: {where} is longer than the {MAX_LINE_BYTES // (1024 * 1024)} MB a line"
-            " may have (one value is far too long)."
-        )
+        return too_long(Path(name), int(line_match.group(1)) if line_match else 0)
     return FileRejected(f"{name}: could not be read as a CSV file at {where}.")
 
 
@@ -246,8 +285,10 @@ def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> So
         None,
     )
     if header_index is None:
-        first = next((r for r in rows if any(c not in (None, "") for c in r)), [])
-        missing = sorted(required - {normalise_header(c) for c in first})
+        best = max(
+            ({normalise_header(c) for c in row} & required for row in rows), key=len, default=set()
+        )
+        missing = [c for c in entity.required_names if c not in best]
         raise FileRejected(
             f"{path.name}: no row holds all required columns; missing: {', '.join(missing)}."
         )
