@@ -61,9 +61,9 @@ def _fsync_file(path: Path) -> None:
 def begin_load(final: Path) -> Path:
     """A fresh hidden folder beside `final` to write a load into."""
     final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".tmp-{final.name}-*"):  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = final.parent / f".tmp-{final.name}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
     tmp.mkdir()
     return tmp
 
@@ -74,7 +74,7 @@ def commit_load(tmp: Path, final: Path, manifest: dict[str, object]) -> None:
     for item in tmp.iterdir():
         _fsync_file(item)
     fsync_dir(tmp)
-    _pause_if_asked("lake")
+    pause_if_asked("lake")
     os.rename(tmp, final)
     fsync_dir(final.parent)
 
@@ -112,9 +112,9 @@ def write_quarantine(
     settings.quarantine.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(settings.quarantine, 0o700)
     final = settings.quarantine / load_id
+    for stale in settings.quarantine.glob(f".tmp-{load_id}-*"):  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = settings.quarantine / f".tmp-{load_id}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
     tmp.mkdir(mode=0o700)
     if con is not None:
         rows = tmp / "rejected_rows.csv"
@@ -139,8 +139,8 @@ def write_quarantine(
     return final
 
 
-def _pause_if_asked(stage: str) -> None:
-    """Test hook: `CAREGOV_TEST_PAUSE_AT=lake` sleeps here so a test can kill -9 mid-write."""
+def pause_if_asked(stage: str) -> None:
+    """Test hook: `CAREGOV_TEST_PAUSE_AT=<stage>` sleeps here so a test can kill -9 mid-load."""
     if os.environ.get("CAREGOV_TEST_PAUSE_AT") == stage:
         import time
 

@@ -160,6 +160,7 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
 def _finish(settings: Settings, path: Path, record: dict, outcome: FileOutcome) -> None:
     """Archive, record in the ledger, mark, and only then take the file out of landing."""
     lake.archive(settings, path, record["source"], record["sha256"])
+    lake.pause_if_asked("ledger")
     finished = _now()
     record.update(
         status=outcome.status,
