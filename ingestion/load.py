@@ -116,6 +116,7 @@ def parse_name(name: str) -> tuple[Entity, dt.date]:
 def ingest_file(settings: Settings, path: Path) -> FileOutcome:
     """Ingest one delivered file (see module docstring); never raises for a bad file."""
     path = Path(path)
+    settings.pseudonym_key  # noqa: B018 - refuse to start without a key (SettingsError)
     if not path.is_file():
         raise CaregovError(f"{_printable(str(path))} is not a file.")
     started = _now()
