@@ -15,7 +15,7 @@ from collections import defaultdict
 from ingestion.generate import case_profile as cp
 from ingestion.generate import fake
 from ingestion.generate.journey import END, ID, OUTCOME, REQUESTED, START, STATUS, WORKER, Journey
-from ingestion.generate.organisation import LOCALITIES, Team
+from ingestion.generate.organisation import CASEWORK_ROLES, LOCALITIES, Team
 from ingestion.generate.timeline import FastRandom, Timeline
 from ingestion.generate.workforce import Workforce
 from ingestion.generate.writer import Deliveries
@@ -48,9 +48,10 @@ class Casework:
         self.replicas: dict[str, dict[str, Team]] = defaultdict(dict)
         for team in teams:
             self.replicas[team.team_id[:3]][cp.base_name(team.team_name)] = team
+        self._replica_keys = sorted(self.replicas)
         self.staff: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
         for job in workforce.jobs:
-            if job.status != "bank_or_pool":
+            if job.status != "bank_or_pool" and job.role in CASEWORK_ROLES:
                 leave = job.leave if job.leave is not None else 10**7
                 self.staff[job.team.team_id].append((job.job_id, job.start, leave, job.role))
         self.event_no = 0
@@ -92,7 +93,7 @@ class Casework:
         rng = self.rng
         number = len(self.arrivals) + 1
         person_id = f"P{number:08d}"
-        replica = self.replicas[rng.choice(sorted(self.replicas))]
+        replica = self.replicas[rng.choice(self._replica_keys)]
         older = rng.random() < (0.8 if existing else 0.7)
         age = 65 + min(int(rng.gammavariate(2.0, 7.0)), 39) if older else rng.randint(18, 64)
         dob = arrival - age * 365 - rng.randint(0, 364)

@@ -50,6 +50,13 @@ class Timeline:
             y, m = add_months(year, month, offset)
             self.month_starts.append(dt.date(y, m, 1).toordinal())
         self.end = self.as_at(self.months - 1)  # the last as-at date delivered
+        # Month index of every simulated day (the generator asks millions of times).
+        self._first_day = self.month_starts[0]
+        self._month_of_day = [
+            index - HISTORY_MONTHS
+            for index in range(len(self.month_starts) - 1)
+            for _ in range(self.month_starts[index], self.month_starts[index + 1])
+        ]
 
     def month_start(self, index: int) -> int:
         position = index + HISTORY_MONTHS
@@ -71,11 +78,17 @@ class Timeline:
 
     def index_of(self, ordinal: int) -> int:
         """Month index of a date; dates before the simulated history count as its first month."""
+        offset = ordinal - self._first_day
+        if 0 <= offset < len(self._month_of_day):
+            return self._month_of_day[offset]
         position = bisect_right(self.month_starts, ordinal) - 1
         return max(position, 0) - HISTORY_MONTHS
 
     def delivery_of(self, ordinal: int) -> int:
         """The delivery a change on `ordinal` first appears in (0 for anything before start)."""
+        offset = ordinal - self._first_day
+        if 0 <= offset < len(self._month_of_day):
+            return max(self._month_of_day[offset], 0)
         return max(self.index_of(ordinal), 0)
 
     def as_at_dates(self) -> list[dt.date]:
