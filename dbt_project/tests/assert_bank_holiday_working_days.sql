@@ -5,19 +5,33 @@ with
 
 expected as (
 
-    select cast('2024-05-03' as date) as calendar_date, true as is_working_day
+    select
+        cast('2024-05-03' as date) as calendar_date,
+        true as is_working_day
     union all
-    select cast('2024-05-04' as date), false
+    select
+        cast('2024-05-04' as date) as calendar_date,
+        false as is_working_day
     union all
-    select cast('2024-05-06' as date), false
+    select
+        cast('2024-05-06' as date) as calendar_date,
+        false as is_working_day
     union all
-    select cast('2024-05-07' as date), true
+    select
+        cast('2024-05-07' as date) as calendar_date,
+        true as is_working_day
     union all
-    select cast('2022-12-26' as date), false
+    select
+        cast('2022-12-26' as date) as calendar_date,
+        false as is_working_day
     union all
-    select cast('2022-12-27' as date), false
+    select
+        cast('2022-12-27' as date) as calendar_date,
+        false as is_working_day
     union all
-    select cast('2022-12-28' as date), true
+    select
+        cast('2022-12-28' as date) as calendar_date,
+        true as is_working_day
 
 ),
 

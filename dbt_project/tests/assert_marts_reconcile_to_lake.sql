@@ -23,27 +23,27 @@ checks as (
         (select count(*) from {{ ref('int_cm_events_current') }}) as mart_count
     union all
     select
-        'cm_people current versions',
-        (select count(distinct person_id) from {{ ref('stg_case_management__people') }}),
-        (select count(*) from {{ ref('int_cm_people_current') }})
+        'cm_people current versions' as check_name,
+        (select count(distinct person_id) from {{ ref('stg_case_management__people') }}) as lake_count,
+        (select count(*) from {{ ref('int_cm_people_current') }}) as mart_count
     union all
     select
-        'complaints current versions',
-        (select count(distinct complaint_id) from {{ ref('stg_complaints__complaints') }}),
-        (select count(*) from {{ ref('int_complaints_current') }})
+        'complaints current versions' as check_name,
+        (select count(distinct complaint_id) from {{ ref('stg_complaints__complaints') }}) as lake_count,
+        (select count(*) from {{ ref('int_complaints_current') }}) as mart_count
     union all
     select
-        'provider_invoices current versions',
-        (select count(distinct invoice_id) from {{ ref('stg_finance__provider_invoices') }}),
-        (select count(*) from {{ ref('int_provider_invoices_current') }})
+        'provider_invoices current versions' as check_name,
+        (select count(distinct invoice_id) from {{ ref('stg_finance__provider_invoices') }}) as lake_count,
+        (select count(*) from {{ ref('int_provider_invoices_current') }}) as mart_count
     union all
     select
-        'ledger rows loaded',
+        'ledger rows loaded' as check_name,
         (
             select coalesce(sum(rows_loaded), 0)
             from {{ ref('stg_lake__loads') }}
             where status = 'loaded'
-        ),
+        ) as lake_count,
         (
             select count(*) from {{ ref('stg_hr__workers') }}
         ) + (select count(*) from {{ ref('stg_hr__posts') }})
@@ -52,10 +52,10 @@ checks as (
         + (select count(*) from {{ ref('stg_complaints__complaints') }})
         + (select count(*) from {{ ref('stg_finance__ledger') }})
         + (select count(*) from {{ ref('stg_finance__provider_invoices') }})
-        + (select count(*) from {{ ref('stg_improvement_plan__actions') }})
+        + (select count(*) from {{ ref('stg_improvement_plan__actions') }}) as mart_count
     union all
     select
-        'complaints received',
+        'complaints received' as check_name,
         (
             select count(*)
             from {{ ref('int_complaints_current') }} as complaints
@@ -63,11 +63,11 @@ checks as (
                 on
                     reported.entity = 'complaints'
                     and complaints.received_date between reported.first_day and reported.last_day
-        ),
-        (select coalesce(sum(received), 0) from {{ ref('complaints_monthly') }})
+        ) as lake_count,
+        (select coalesce(sum(received), 0) from {{ ref('complaints_monthly') }}) as mart_count
     union all
     select
-        'invoices paid',
+        'invoices paid' as check_name,
         (
             select count(*)
             from {{ ref('int_provider_invoices_current') }} as invoices
@@ -75,13 +75,13 @@ checks as (
                 on
                     reported.entity = 'provider_invoices'
                     and invoices.payment_date between reported.first_day and reported.last_day
-        ),
-        (select coalesce(sum(invoices_paid), 0) from {{ ref('provider_payments_monthly') }})
+        ) as lake_count,
+        (select coalesce(sum(invoices_paid), 0) from {{ ref('provider_payments_monthly') }}) as mart_count
     union all
     select
-        'improvement actions',
-        (select count(*) from {{ ref('int_improvement_actions_snapshots') }}),
-        (select coalesce(sum(actions), 0) from {{ ref('improvement_progress') }})
+        'improvement actions' as check_name,
+        (select count(*) from {{ ref('int_improvement_actions_snapshots') }}) as lake_count,
+        (select coalesce(sum(actions), 0) from {{ ref('improvement_progress') }}) as mart_count
 
 ),
 

@@ -44,8 +44,8 @@ final as (
     cross join latest
     inner join {{ ref('int_calendar_month_ends') }} as month_ends
         on
-            month_ends.period_end >= entity_as_at.first_as_at
-            and month_ends.month_start <= latest.latest_as_at
+            entity_as_at.first_as_at <= month_ends.period_end
+            and latest.latest_as_at >= month_ends.month_start
 
 )
 

@@ -5,7 +5,9 @@ with
 
 months as (
 
-    select month_start, period_end
+    select
+        month_start,
+        period_end
     from {{ ref('int_lake_entity_months') }}
     where entity = 'complaints'
 

@@ -5,7 +5,10 @@ with
 
 ledger_months as (
 
-    select period_end, financial_year, period
+    select
+        period_end,
+        financial_year,
+        period
     from {{ ref('int_lake_entity_months') }}
     where entity = 'finance_ledger'
 
@@ -13,7 +16,9 @@ ledger_months as (
 
 invoice_months as (
 
-    select month_start, period_end
+    select
+        month_start,
+        period_end
     from {{ ref('int_lake_entity_months') }}
     where entity = 'provider_invoices'
 

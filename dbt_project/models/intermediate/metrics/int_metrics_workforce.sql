@@ -4,7 +4,9 @@ with
 
 worker_months as (
 
-    select period_end, period_end_12m_before
+    select
+        period_end,
+        period_end_12m_before
     from {{ ref('int_lake_entity_months') }}
     where entity = 'hr_workers'
 

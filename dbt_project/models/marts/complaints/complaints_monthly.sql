@@ -4,7 +4,9 @@ with
 
 months as (
 
-    select month_start, period_end
+    select
+        month_start,
+        period_end
     from {{ ref('int_lake_entity_months') }}
     where entity = 'complaints'
 
@@ -82,11 +84,23 @@ closed as (
 
 grid as (
 
-    select period_end, subject_category, procedure from received
+    select
+        period_end,
+        subject_category,
+        procedure
+    from received
     union
-    select period_end, subject_category, procedure from responded
+    select
+        period_end,
+        subject_category,
+        procedure
+    from responded
     union
-    select period_end, subject_category, procedure from closed
+    select
+        period_end,
+        subject_category,
+        procedure
+    from closed
 
 ),
 

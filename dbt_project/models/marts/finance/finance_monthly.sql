@@ -4,7 +4,10 @@ with
 
 months as (
 
-    select period_end, financial_year, period
+    select
+        period_end,
+        financial_year,
+        period
     from {{ ref('int_lake_entity_months') }}
     where entity = 'finance_ledger'
 

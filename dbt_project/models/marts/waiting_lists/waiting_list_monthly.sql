@@ -5,7 +5,9 @@ with
 
 months as (
 
-    select month_start, period_end
+    select
+        month_start,
+        period_end
     from {{ ref('int_lake_entity_months') }}
     where entity = 'cm_events'
 
@@ -109,11 +111,23 @@ left_queue as (
 
 grid as (
 
-    select period_end, team_id, queue from waiting
+    select
+        period_end,
+        team_id,
+        queue
+    from waiting
     union
-    select period_end, team_id, queue from joined
+    select
+        period_end,
+        team_id,
+        queue
+    from joined
     union
-    select period_end, team_id, queue from left_queue
+    select
+        period_end,
+        team_id,
+        queue
+    from left_queue
 
 ),
 
