@@ -93,8 +93,10 @@ def generate_council(
     replicas = max(1, round(scale))
     log.info("generating %d months from %s at scale %g into %s", months, start, scale, out)
 
-    workforce = Workforce(teams, per_team, timeline, seed)
-    write_hr(workforce, outputs["hr_workers"], outputs["hr_posts"])
+    with progress("Simulating the workforce"):
+        workforce = Workforce(teams, per_team, timeline, seed)
+    with progress("Writing HR snapshots", total=months) as bar:
+        write_hr(workforce, outputs["hr_workers"], outputs["hr_posts"], advance=bar.advance)
 
     expected_people = REQUESTS_PER_YEAR * scale * (months + 24) / 12
     casework = Casework(
@@ -109,10 +111,15 @@ def generate_council(
     )
     with progress("Generating case histories", total=expected_people) as bar:
         casework.run(advance=bar.advance)
-    write_complaints(casework, timeline, seed, scale, outputs["complaints"])
-    write_ledger(timeline, seed, replicas, per_team, outputs["finance_ledger"])
-    write_invoices(timeline, seed, scale, outputs["provider_invoices"])
-    write_actions(timeline, seed, outputs["improvement_actions"])
+    with progress("Writing complaints, finance and improvement plans", total=4) as bar:
+        write_complaints(casework, timeline, seed, scale, outputs["complaints"])
+        bar.advance()
+        write_ledger(timeline, seed, replicas, per_team, outputs["finance_ledger"])
+        bar.advance()
+        write_invoices(timeline, seed, scale, outputs["provider_invoices"])
+        bar.advance()
+        write_actions(timeline, seed, outputs["improvement_actions"])
+        bar.advance()
 
     summary = GenerateSummary(out, start, months, seed, scale, messy)
     for entity, deliveries in outputs.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
+from collections.abc import Callable
 
 from ingestion.generate import case_profile as cp
 from ingestion.generate import fake
@@ -63,7 +64,7 @@ class Casework:
 
     # -- driving ------------------------------------------------------------------------------
 
-    def run(self, advance=lambda n: None) -> None:
+    def run(self, advance: Callable[[float], None] = lambda _n: None) -> None:
         tl, rng = self.tl, self.rng
         start = tl.month_start(-CASE_HISTORY_MONTHS)
         for _ in range(max(1, round(LONG_TERM_CASELOAD * self.scale))):
@@ -99,7 +100,8 @@ class Casework:
         dob = arrival - age * 365 - rng.randint(0, 364)
         gender = cp.pick(rng, cp.GENDERS)
         client_type = "Service user" if existing else cp.pick(rng, cp.CLIENT_TYPES)
-        psr = cp.pick(rng, cp.PSR_OLDER if older else cp.PSR_WORKING_AGE)
+        reason = cp.pick(rng, cp.PSR_OLDER if older else cp.PSR_WORKING_AGE)
+        psr: str | None = reason
         if psr == "Learning Disability Support":
             home = replica["Learning Disability Team"]
         else:
@@ -108,7 +110,7 @@ class Casework:
         if existing:
             journey.existing_long_term()
         elif client_type == "Service user":
-            journey.new_contact(psr)
+            journey.new_contact(reason)
         else:
             journey.carer(client_type)
             psr = "Social Support: Support to Carer" if client_type == "Unpaid carer" else None

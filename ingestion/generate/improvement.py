@@ -239,7 +239,7 @@ class Action:
 
 
 def _plan_actions(timeline: Timeline, rng: random.Random) -> list[Action]:
-    actions = []
+    actions: list[Action] = []
     plan_start = {
         "Improvement plan": -4,
         "Transformation plan": -8,

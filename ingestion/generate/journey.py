@@ -7,7 +7,7 @@ Events still open at the end of the delivered period have no end date or outcome
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingestion.generate import case_profile as cp
 from ingestion.generate.organisation import OT_ROLES, Team
@@ -147,7 +147,7 @@ class Journey:
         )
         priority = cp.pick(rng, _HIGH_MEDIUM_LOW)
         wait = cp.assessment_wait(rng, team.team_name, tl.index_of(requested), priority)
-        fields = {"atype": atype, "asub": kind, "priority": priority}
+        fields: dict[str, Any] = {"atype": atype, "asub": kind, "priority": priority}
         if rng.random() < 0.06:
             cancel = requested + rng.randint(3, max(3, wait))
             reason = "NFA: Deceased" if rng.random() < 0.3 else "NFA: Support declined"
@@ -255,6 +255,7 @@ class Journey:
             stype = rng.choices(list(cp.LONG_TERM), (86, 11, 3))[0]
         components, hazard, cost, units = cp.LONG_TERM[stype]
         if start is None:
+            assert after is not None, "a new long-term service follows a step"
             start = after + rng.randint(7, 40)
         end = max(start, self.arrival) + int(rng.expovariate(hazard) * 365) + 1
         outcome = cp.pick(rng, cp.LTS_END_OUTCOMES)

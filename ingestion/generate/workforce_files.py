@@ -6,6 +6,8 @@ date yet, even if the person leaves later) and jobs that ended in the 24 months 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ingestion.generate.organisation import JOB_TITLES
 from ingestion.generate.workforce import Job, Workforce
 from ingestion.generate.writer import Deliveries
@@ -18,7 +20,12 @@ def _sickness_days(job: Job, as_at: int) -> float:
     return round(job.sickness_rate * days_employed / 365, 1)
 
 
-def write_hr(workforce: Workforce, workers: Deliveries, posts: Deliveries) -> None:
+def write_hr(
+    workforce: Workforce,
+    workers: Deliveries,
+    posts: Deliveries,
+    advance: Callable[[float], None] = lambda _n: None,
+) -> None:
     """One hr_workers and one hr_posts snapshot per delivered month."""
     tl = workforce.timeline
     jobs = sorted(workforce.jobs, key=lambda j: j.start)
@@ -28,8 +35,9 @@ def write_hr(workforce: Workforce, workers: Deliveries, posts: Deliveries) -> No
         for job in jobs:
             if job.start > as_at:
                 break
-            left = job.leave is not None and job.leave <= as_at
-            if left and job.leave <= ended_after:
+            leave = job.leave
+            left = leave is not None and leave <= as_at
+            if leave is not None and leave <= min(as_at, ended_after):
                 continue
             workers.write(month, _worker_row(job, as_at, left))
         workers.close_month(month)
@@ -47,6 +55,7 @@ def write_hr(workforce: Workforce, workers: Deliveries, posts: Deliveries) -> No
                 ],
             )
         posts.close_month(month)
+        advance(1)
 
 
 def _worker_row(job: Job, as_at: int, left: bool) -> list:

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,10 @@ def header_name(name: str, style: str) -> str:
     return name
 
 
+def _spell_enum(value: str, mapping: dict[str, str] | None, case: str) -> str:
+    return _enum_case(mapping.get(value, value) if mapping else value, case)
+
+
 def _enum_case(value: str, case: str) -> str:
     if case == "upper":
         return value.upper()
@@ -119,10 +124,11 @@ class _Spelling(dict):
 
 
 # Date spellings shared by every file of a run (dates repeat across files and months).
-_DATES = {
-    fmt: _Spelling(lambda v, fmt=fmt: dt.date.fromordinal(v).strftime(fmt))
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y")
-}
+def _spell_date(value: int, fmt: str) -> str:
+    return dt.date.fromordinal(value).strftime(fmt)
+
+
+_DATES = {fmt: _Spelling(partial(_spell_date, fmt=fmt)) for fmt in ("%Y-%m-%d", "%d/%m/%Y")}
 
 
 def _decimal(value: float) -> str:
@@ -159,7 +165,7 @@ def _formatter(layout: Layout, style: FileStyle) -> Callable[[list[Any]], list[s
             elif name == "cqc_quality_statement" and style.statement_names:
                 mapping = QUALITY_STATEMENT_NAMES
             names[f"e{index}"] = _Spelling(
-                lambda v, m=mapping: _enum_case(m.get(v, v) if m else v, style.enum_case)
+                partial(_spell_enum, mapping=mapping, case=style.enum_case)
             )
             cells.append(f"e{index}[{value}]")
         elif kind == INT:
@@ -213,7 +219,7 @@ class DeliveryFile:
         self._handle.write(",".join(cells) + self.style.newline)
 
     def _open_xlsx(self, headers: list[str], as_at: int) -> None:
-        import xlsxwriter
+        import xlsxwriter  # type: ignore[import-untyped]
 
         when = dt.datetime.combine(dt.date.fromordinal(as_at), dt.time(18, 30))
         self._book = xlsxwriter.Workbook(str(self.path), {"constant_memory": True})
