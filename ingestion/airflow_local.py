@@ -38,7 +38,7 @@ USER = "admin"
 # name → (slots, description); the DAGs name these pools (dags/caregov_common/policy.py).
 POOLS = {
     "duckdb_writer": (1, "DuckDB allows one writer: dbt build and publish of build.duckdb"),
-    "lake_ingest": (2, "Concurrent extract loads into the Parquet lake"),
+    "lake_ingest": (4, "Concurrent extract loads into the Parquet lake"),
 }
 # Fast local timings: how often the scheduler loops, the DAG folder is rescanned and the
 # landing folders are polled. Defaults are 1 s / 300 s / 5 s; these keep the demo snappy.
@@ -60,6 +60,7 @@ class LocalAirflow:
 
     settings: Settings
     port: int = 8080
+    extra_env: dict[str, str] | None = None  # e.g. CAREGOV_NOTIFY_WEBHOOK for a test
 
     @property
     def home(self) -> Path:
@@ -84,13 +85,14 @@ class LocalAirflow:
         """The environment every Airflow process gets (the caller's, plus ours)."""
         env = dict(os.environ)
         env.update(FAST)
+        env.update(self.extra_env or {})
         env.update(
             CAREGOV_HOME=str(self.settings.home),
             AIRFLOW_HOME=str(self.home),
             AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
             AIRFLOW__CORE__LOAD_EXAMPLES="False",
             AIRFLOW__CORE__EXECUTOR="LocalExecutor",
-            AIRFLOW__CORE__PARALLELISM=env.get("AIRFLOW__CORE__PARALLELISM", "4"),
+            AIRFLOW__CORE__PARALLELISM=env.get("AIRFLOW__CORE__PARALLELISM", "6"),
             AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="False",
             AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{USER}:admin",
             AIRFLOW__API__HOST="127.0.0.1",

@@ -90,6 +90,7 @@ def test_build_writes_duckdb_only_through_the_one_slot_pool(dagbag: Any) -> None
     dag = dagbag.dags["build_warehouse"]
     assert dag.get_task("dbt_build_and_publish").pool == "duckdb_writer"
     assert [t.task_id for t in dag.topological_sort()] == [
+        "landing_drained",
         "source_freshness",
         "dbt_build_and_publish",
         "model_summary",
