@@ -114,7 +114,7 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
 
     # 3. Full refresh while readers loop on the serving file.
     stop = home / "stop-readers"
-    logs = [home / f"reads-{n}.jsonl" for n in range(2)]
+    logs = [home / "reads.jsonl"]
     readers = [
         subprocess.Popen(
             [

@@ -37,7 +37,7 @@ def main(serving: Path, stop: Path, out: Path) -> None:
                 record["error"] = f"{type(error).__name__}: {error}"
             log.write(json.dumps(record) + "\n")
             log.flush()
-            time.sleep(0.02)
+            time.sleep(0.05)
 
 
 if __name__ == "__main__":

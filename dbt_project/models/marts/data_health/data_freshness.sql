@@ -33,8 +33,8 @@ final as (
         loads.last_loaded_at,
         coalesce(loads.files_loaded, 0) as files_loaded,
         coalesce(loads.files_rejected, 0) as files_rejected,
-        coalesce(loads.rows_loaded, 0) as rows_loaded,
-        coalesce(loads.rows_quarantined, 0) as rows_quarantined,
+        cast(coalesce(loads.rows_loaded, 0) as bigint) as rows_loaded,
+        cast(coalesce(loads.rows_quarantined, 0) as bigint) as rows_quarantined,
         cast(entities.expected_cadence_days as integer) as expected_cadence_days,
         loads.last_as_at is null
         or {{ dbt.datediff('loads.last_as_at', 'current_date', 'day') }}

@@ -17,7 +17,7 @@ final as (
         status,
         count(*) as actions,
         count(case when is_overdue then 1 end) as overdue_actions,
-        sum(slippage_days) as total_slippage_days,
+        cast(sum(slippage_days) as bigint) as total_slippage_days,
         avg(cast(slippage_days as double)) as mean_slippage_days,
         count(case when slippage_days > 0 then 1 end) as slipped_actions
     from actions
