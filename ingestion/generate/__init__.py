@@ -101,7 +101,6 @@ def generate_council(
     expected_people = REQUESTS_PER_YEAR * scale * (months + 24) / 12
     casework = Casework(
         teams,
-        per_team,
         scale,
         workforce,
         timeline,

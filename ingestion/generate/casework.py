@@ -30,10 +30,12 @@ NOT_DELIVERED = 255
 
 
 class Casework:
+    """Simulates and writes every person's journey; remembers only what complaints need to
+    refer to people (when they arrived, when they were first delivered, their team)."""
+
     def __init__(
         self,
         teams: list[Team],
-        per_team: float,
         scale: float,
         workforce: Workforce,
         timeline: Timeline,

@@ -289,3 +289,11 @@ def test_cli_generate_writes_every_entity(tmp_path):
     for entity, source in contract.SOURCES.items():
         assert (tmp_path / "x" / source / f"{entity}_2024-01-31.csv").exists()
         assert entity in result.stdout
+
+
+def test_rows_grow_linearly_with_scale(tmp_path):
+    """Doubling the scale about doubles the case events, staff jobs and invoices."""
+    small = generate_council(tmp_path / "a", seed=5, start="2024-01", months=1, scale=0.4)
+    large = generate_council(tmp_path / "b", seed=5, start="2024-01", months=1, scale=0.8)
+    for entity in ("cm_events", "hr_workers", "provider_invoices"):
+        assert 1.7 <= large.rows(entity) / small.rows(entity) <= 2.3, entity
