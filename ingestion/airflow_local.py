@@ -314,22 +314,25 @@ def wait_for_pipeline(
 ) -> dict[str, list[str]]:
     """Wait until the landing zone is drained, no run is queued or running (twice in a row, a
     few seconds apart), and `build_warehouse` (and `refresh_dashboards` if asked) succeeded
-    after `since`; return the run states seen. Raise CaregovError on a failed or late run."""
+    after `since` — or nothing new was loaded and a serving warehouse already exists (a repeat
+    delivery is skipped). Return the run states seen; raise CaregovError on failure or timeout."""
     needed = ["build_warehouse"] + (["refresh_dashboards"] if dashboards else [])
     deadline = time.monotonic() + timeout
     quiet = 0
     states: dict[str, list[str]] = {}
     while time.monotonic() < deadline:
         states = pipeline_state(api, since)
-        busy = waiting_files(settings.landing) or any(
+        busy = bool(waiting_files(settings.landing)) or any(
             s in ACTIVE for runs in states.values() for s in runs
         )
-        done = all("success" in states.get(dag_id, []) for dag_id in needed)
+        nothing_new = not states.get("build_warehouse") and settings.serving_db.exists()
+        done = nothing_new or all("success" in states.get(d, []) for d in needed)
         quiet = quiet + 1 if (not busy and done) else 0
         if quiet >= 2:
             return states
-        if not busy and not done and any(states.get(d) == ["failed"] for d in needed):
-            raise CaregovError(f"the pipeline failed: {states}; see the Airflow UI")
+        failed = [d for d in needed if "failed" in states.get(d, [])]
+        if not busy and not done and failed:
+            raise CaregovError(f"{', '.join(failed)} failed: {states}; see the Airflow UI")
         time.sleep(3)
     raise CaregovError(f"the pipeline did not finish within {timeout:.0f}s: {states}")
 

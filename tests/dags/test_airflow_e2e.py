@@ -20,7 +20,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from ingestion.airflow_local import AirflowAPI, LocalAirflow, deliver
+from ingestion.airflow_local import AirflowAPI, LocalAirflow, deliver, wait_for_pipeline
 from tests.dags.e2e import (
     E2E_COUNCIL,
     api_for,
@@ -132,6 +132,17 @@ def test_refresh_dashboards_fails_clearly_without_superset(pipeline: Pipeline) -
     [message] = [m["text"] for m in pipeline.notifications if "refresh_dashboards" in m["text"]]
     assert "refresh_dashboards.superset_reachable failed" in message
     assert f"Superset is not reachable at {pipeline.local.settings.superset_url}" in message
+
+
+def test_demo_wait_sees_the_finished_pipeline(pipeline: Pipeline) -> None:
+    """`airflow_local wait` (used by make demo) returns once ingest and build have succeeded."""
+    states = wait_for_pipeline(
+        pipeline.api, pipeline.local.settings, pipeline.delivered_at, 180, dashboards=False
+    )
+    assert {dag_id: set(runs) for dag_id, runs in states.items() if dag_id in INGEST_DAGS} == {
+        dag_id: {"success"} for dag_id in INGEST_DAGS
+    }
+    assert "success" in states["build_warehouse"]
 
 
 def test_bad_file_is_rejected_archived_reported_and_serving_unchanged(pipeline: Pipeline) -> None:
