@@ -141,14 +141,25 @@ class TableDocs:
     columns: dict[str, str]
 
 
-def load_dbt_docs(settings: Settings) -> dict[str, TableDocs]:
-    """Model and column descriptions of the published build, keyed by table name."""
+def read_manifest(settings: Settings) -> dict[str, Any]:
+    """The dbt manifest published beside the serving warehouse."""
     path = settings.warehouse / "manifest.json"
     if not path.exists():
         raise CaregovError(
             f"{path} is missing: run 'caregov build' so the warehouse and its docs are published."
         )
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return manifest
+
+
+def build_id(manifest: dict[str, Any]) -> str:
+    """Which dbt build produced the serving warehouse (its invocation id)."""
+    metadata = manifest.get("metadata") or {}
+    return str(metadata.get("invocation_id") or metadata.get("generated_at") or "")
+
+
+def load_dbt_docs(manifest: dict[str, Any]) -> dict[str, TableDocs]:
+    """Model and column descriptions of the published build, keyed by table name."""
     docs: dict[str, TableDocs] = {}
     for node in manifest.get("nodes", {}).values():
         if node.get("resource_type") not in ("model", "seed", "snapshot"):

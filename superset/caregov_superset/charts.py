@@ -39,6 +39,7 @@ class ChartSpec:
     columns: str | tuple[str, ...] = ()
     order_by: str | None = None
     row_limit: int = 10000
+    stack: bool = False
     description: str = ""
 
     @classmethod
@@ -47,6 +48,13 @@ class ChartSpec:
             raise ValueError(f"chart {raw.get('key')!r}: kind must be one of {sorted(KINDS)}")
         values = dict(raw)
         values["metrics"] = tuple(raw.get("metrics", ()))
+        for metric in [*values["metrics"], *([raw["metric"]] if raw.get("metric") else [])]:
+            # An unquoted comma in a YAML flow mapping silently splits the SQL in two.
+            if set(metric) != {"label", "sql"}:
+                raise ValueError(
+                    f"chart {raw.get('key')!r}: a metric needs exactly 'label' and 'sql' "
+                    f"(got {sorted(metric)}); quote SQL that contains commas"
+                )
         columns = raw.get("columns", ())
         values["columns"] = columns if isinstance(columns, str) else tuple(columns)
         return cls(**values)
@@ -84,14 +92,18 @@ def _adhoc_filters(spec: ChartSpec, time_column: str | None) -> list[dict[str, A
     return filters
 
 
-def _base_axis(column: str) -> dict[str, Any]:
-    return {
-        "timeGrain": "P1M",
+def _base_axis(column: str, time_column: str | None) -> dict[str, Any]:
+    axis = {
         "columnType": "BASE_AXIS",
         "sqlExpression": column,
         "label": column,
         "expressionType": "SQL",
     }
+    return {"timeGrain": "P1M", **axis} if column == time_column else axis
+
+
+def _is_rate(column: str) -> bool:
+    return column.endswith(("_rate", "_pct", "_rate_12m")) or column.startswith("pct_")
 
 
 def form_data(
@@ -113,6 +125,7 @@ def form_data(
             order_by_cols=[f'["{spec.order_by}", false]'] if spec.order_by else [],
             server_pagination=False,
             table_timestamp_format="%Y-%m-%d",
+            column_config={c: {"d3NumberFormat": ".1%"} for c in columns if _is_rate(c)},
             show_cell_bars=False,
             include_search=True,
         )
@@ -138,6 +151,8 @@ def form_data(
             groupby=[spec.series] if spec.series else [],
             y_axis_format=spec.format,
             x_axis_time_format="%b %Y",
+            x_axis_sort_asc=True,
+            stack="Stack" if spec.stack else None,
             tooltipTimeFormat="%b %Y",
             show_legend=True,
             legendType="scroll",
@@ -180,12 +195,12 @@ def query_context(
     elif spec.kind == "big_number":
         assert spec.x and spec.metric
         metric = adhoc_metric(spec.metric)
-        query.update(columns=[_base_axis(spec.x)], metrics=[metric], orderby=[])
+        query.update(columns=[_base_axis(spec.x, time_column)], metrics=[metric], orderby=[])
     else:
         assert spec.x
         metrics = params["metrics"]
         query.update(
-            columns=[_base_axis(spec.x), *([spec.series] if spec.series else [])],
+            columns=[_base_axis(spec.x, time_column), *([spec.series] if spec.series else [])],
             series_columns=[spec.series] if spec.series else [],
             series_limit=0,
             metrics=metrics,

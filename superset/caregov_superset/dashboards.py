@@ -156,7 +156,7 @@ def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
         "id": "MARKDOWN-about",
         "children": [],
         "parents": ["ROOT_ID", "GRID_ID", "ROW-about"],
-        "meta": {"width": 12, "height": 12, "code": f"**{spec.title}.** {spec.description}"},
+        "meta": {"width": 12, "height": 8, "code": f"**{spec.title}.** {spec.description}"},
     }
     for number, row in enumerate(spec.rows):
         row_id = f"ROW-{number}"

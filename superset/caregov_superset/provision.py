@@ -55,13 +55,20 @@ def ensure_database(client: SupersetClient, assets: Assets, report: SyncReport) 
     )
 
 
-def certification(assets: Assets) -> str:
+def dataset_extra(assets: Assets, warehouse_build: str) -> str:
+    """Certification, plus the dbt build it describes.
+
+    Recording the build matters beyond provenance: when a new build is published, the next
+    sync changes this field, which moves the dataset's `changed_on`, which is part of every
+    chart-data cache key, so no dashboard keeps showing yesterday's cached numbers.
+    """
     return json.dumps(
         {
             "certification": {
                 "certified_by": assets.certified_by,
                 "details": assets.certification_details,
-            }
+            },
+            "warehouse_build": warehouse_build,
         },
         sort_keys=True,
     )
@@ -73,6 +80,7 @@ def ensure_dataset(
     spec: DatasetSpec,
     database_id: int,
     docs: TableDocs | None,
+    warehouse_build: str,
     inventory: Inventory,
     report: SyncReport,
 ) -> tuple[int, list[str]]:
@@ -99,7 +107,7 @@ def ensure_dataset(
     desired_columns, columns_changed = _columns(current["columns"], spec, docs)
     desired: dict[str, Any] = {
         "description": docs.description if docs else "",
-        "extra": certification(assets),
+        "extra": dataset_extra(assets, warehouse_build),
     }
     if spec.time_column:
         # Left to Superset's own choice when the mart has no month axis.

@@ -10,7 +10,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from caregov_superset.assets import ASSETS_DIR, Assets, load_assets, load_dbt_docs
+from caregov_superset.assets import (
+    ASSETS_DIR,
+    Assets,
+    build_id,
+    load_assets,
+    load_dbt_docs,
+    read_manifest,
+)
 from caregov_superset.client import SupersetClient
 from caregov_superset.dashboards import DatasetInfo, ensure_dashboard
 from caregov_superset.provision import ensure_database, ensure_dataset
@@ -39,7 +46,8 @@ def sync(
             f"{settings.serving_db} does not exist yet: run 'caregov build' before syncing Superset."
         )
     assets = load_assets(settings, assets_dir)
-    docs = load_dbt_docs(settings)
+    manifest = read_manifest(settings)
+    docs = load_dbt_docs(manifest)
     client = client or client_for(settings)
     report = SyncReport()
 
@@ -52,7 +60,14 @@ def sync(
     datasets: dict[str, DatasetInfo] = {}
     for spec in assets.datasets:
         dataset_id, columns = ensure_dataset(
-            client, assets, spec, database_id, docs.get(spec.table), inventory["dataset"], report
+            client,
+            assets,
+            spec,
+            database_id,
+            docs.get(spec.table),
+            build_id(manifest),
+            inventory["dataset"],
+            report,
         )
         datasets[spec.table] = DatasetInfo(dataset_id, spec.time_column, spec.team_column, columns)
     dashboard_ids = {

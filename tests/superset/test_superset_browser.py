@@ -31,12 +31,12 @@ CHROMIUM_ARGS = [
 # Charts per dashboard, counted by hand from superset/assets/dashboards/*.yaml.
 CHARTS = {
     "governance-overview": 7,
-    "workforce": 6,
-    "waiting-lists": 7,
-    "complaints": 3,
-    "finance": 5,
-    "improvement-plan": 3,
-    "data-health": 1,
+    "workforce": 8,
+    "waiting-lists": 9,
+    "complaints": 4,
+    "finance": 7,
+    "improvement-plan": 5,
+    "data-health": 3,
 }
 CHART = "[data-test='chart-grid-component']"
 LOADING = f"{CHART} .loading, {CHART} [data-test='loading-indicator']"
@@ -81,7 +81,7 @@ def viewer_page(
     page.fill("#username", "board-member")
     page.fill("#password", "board-member-password")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/superset/welcome/**")
+    page.wait_for_url(lambda url: "/login" not in url, timeout=120_000)
     yield page
     page.close()
 
