@@ -152,6 +152,8 @@ class Journey:
             cancel = requested + rng.randint(3, max(3, wait))
             reason = "NFA: Deceased" if rng.random() < 0.3 else "NFA: Support declined"
             self._add("Assessment", team, requested, None, cancel, reason, cancelled=True, **fields)
+            if reason == "NFA: Deceased" and cancel <= tl.end:
+                self.death = cancel
             return
         start = requested + wait
         end = start + rng.randint(1, 30)

@@ -297,3 +297,20 @@ def test_rows_grow_linearly_with_scale(tmp_path):
     large = generate_council(tmp_path / "b", seed=5, start="2024-01", months=1, scale=0.8)
     for entity in ("cm_events", "hr_workers", "provider_invoices"):
         assert 1.7 <= large.rows(entity) / small.rows(entity) <= 2.3, entity
+
+
+def test_people_whose_support_ended_in_death_have_a_date_of_death(story):
+    """Everyone with an `NFA: Deceased` outcome has that date as date_of_death in cm_people."""
+    mismatched = story.sql(
+        """
+        with latest_person as (
+            select person_id, arg_max(date_of_death, as_at) as died from cm_people group by 1),
+        deaths as (
+            select person_id, max(event_end_date) as ended from current_cm_events
+            where event_outcome = 'NFA: Deceased' group by 1)
+        select count(*), count(*) filter (where died is distinct from ended)
+        from deaths join latest_person using (person_id)
+        """
+    ).fetchone()
+    assert mismatched[0] > 500
+    assert mismatched[1] == 0
