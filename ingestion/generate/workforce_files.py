@@ -29,17 +29,18 @@ def write_hr(
     """One hr_workers and one hr_posts snapshot per delivered month."""
     tl = workforce.timeline
     jobs = sorted(workforce.jobs, key=lambda j: j.start)
+    unchanging = [_unchanging_part(job) for job in jobs]
     for month in range(tl.months):
         as_at = tl.as_at(month)
         ended_after = tl.as_at(month - 24)
-        for job in jobs:
+        for job, prefix in zip(jobs, unchanging, strict=True):
             if job.start > as_at:
                 break
             leave = job.leave
             left = leave is not None and leave <= as_at
             if leave is not None and leave <= min(as_at, ended_after):
                 continue
-            workers.write(month, _worker_row(job, as_at, left))
+            workers.write(month, prefix + _changing_part(job, as_at, left))
         workers.close_month(month)
         for post in workforce.posts:
             status, since = post.status_at(as_at)
@@ -58,12 +59,9 @@ def write_hr(
         advance(1)
 
 
-def _worker_row(job: Job, as_at: int, left: bool) -> list:
+def _unchanging_part(job: Job) -> list:
+    """The columns up to start_date, which every snapshot shows the same."""
     person_id, full_name, ni_number, dob = job.person
-    direct = job.status in ("permanent", "temporary")
-    seconded = None
-    if job.status == "permanent":
-        seconded = job.seconded is not None and job.seconded[0] <= as_at < job.seconded[1]
     team = job.team
     return [
         job.job_id,
@@ -79,6 +77,16 @@ def _worker_row(job: Job, as_at: int, left: bool) -> list:
         job.status,
         job.hours,
         job.start,
+    ]
+
+
+def _changing_part(job: Job, as_at: int, left: bool) -> list:
+    """leave_date … sickness_days_12m as the HR system knew them at `as_at`."""
+    seconded = None
+    if job.status == "permanent":
+        seconded = job.seconded is not None and job.seconded[0] <= as_at < job.seconded[1]
+    direct = job.status in ("permanent", "temporary")
+    return [
         job.leave if left else None,
         job.reason if left else None,
         job.newly_qualified if direct and job.role == 6 else None,
