@@ -58,7 +58,12 @@ class BuildResult:
     error: str | None = None
 
     def failures(self) -> list[dict[str, Any]]:
-        return [r for r in self.run_results.get("results", []) if r.get("status") not in PASSED]
+        """The nodes that failed (not those skipped because the build stopped at a failure)."""
+        return [
+            r
+            for r in self.run_results.get("results", [])
+            if r.get("status") not in PASSED and r.get("status") != "skipped"
+        ]
 
     def counts(self) -> dict[str, int]:
         kinds: dict[str, int] = {}
@@ -149,7 +154,8 @@ def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildRe
 def _run_dbt_build(settings: Settings, full_refresh: bool) -> int:
     target_path, _ = dbt_paths(settings)
     (target_path / "run_results.json").unlink(missing_ok=True)
-    args = ["build", *(["--full-refresh"] if full_refresh else [])]
+    # --fail-fast: the first failure already means nothing is published, so stop there.
+    args = ["build", "--fail-fast", *(["--full-refresh"] if full_refresh else [])]
     command = dbt_command(settings, *args)
     log.info("running %s", " ".join(args))
     with (
