@@ -21,7 +21,11 @@ _PARSE = """
 import time
 from pathlib import Path
 from airflow.dag_processing.dagbag import BundleDagBag
-import airflow.sdk
+# What the DAG processor has loaded before it parses a file ([dag_processor]
+# parsing_pre_import_modules imports the airflow modules a DAG file names).
+from airflow.sdk import (Asset, AssetAlias, AssetAny, AssetOrTimeSchedule, AssetWatcher,
+    CronTriggerTimetable, ExceptionRetryPolicy, RetryAction, RetryRule, dag, task)
+import airflow.triggers.base
 started = time.perf_counter()
 bag = BundleDagBag(dag_folder={dags!r}, bundle_path=Path({dags!r}), bundle_name="dags-folder")
 elapsed = time.perf_counter() - started

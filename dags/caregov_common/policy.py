@@ -2,7 +2,7 @@
 
 Retries are for transient failures only: a lock held by another process, a server still
 starting, a dropped connection (`ingestion.errors.TransientError`, `ConnectionError`,
-`TimeoutError`, requests' connection errors). Anything else — a rejected extract, a failed dbt
+`TimeoutError`; HTTP callers turn an unreachable server into `ConnectionError`). Anything else — a rejected extract, a failed dbt
 test, a missing setting — fails at once, because trying the same bad data again cannot help.
 Retry count and first delay can be tuned from the environment (`CAREGOV_TASK_RETRIES`,
 `CAREGOV_RETRY_DELAY_SECONDS`); the delay doubles on each retry up to 30 minutes.
@@ -29,8 +29,6 @@ TRANSIENT_ERRORS: list[type[BaseException] | str] = [
     "ingestion.errors.TransientError",
     ConnectionError,
     TimeoutError,
-    "requests.exceptions.ConnectionError",
-    "requests.exceptions.Timeout",
 ]
 
 RETRY_POLICY = ExceptionRetryPolicy(

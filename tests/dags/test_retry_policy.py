@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import requests
 from airflow.sdk import RetryAction
 from caregov_common.policy import RETRY_POLICY
 
@@ -14,13 +13,12 @@ def _action(error: BaseException) -> RetryAction:
 
 
 def test_transient_errors_are_retried() -> None:
-    """A held lock, a refused connection, a timeout or a dropped HTTP connection is retried."""
+    """A held lock, a refused or reset connection, or a timeout is retried."""
     for error in [
         TransientError("build lock held"),
         ConnectionRefusedError(),
         TimeoutError(),
-        requests.ConnectionError(),
-        requests.Timeout(),
+        ConnectionResetError(),
     ]:
         assert _action(error) is RetryAction.RETRY, error
 
