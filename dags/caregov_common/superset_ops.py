@@ -26,12 +26,10 @@ DASHBOARD_SLUGS = (
 
 
 def client(settings: Any) -> Any:
-    """A logged-in-on-demand client for the configured Superset."""
-    from caregov_superset.client import SupersetClient
+    """The admin client `caregov superset` uses (logs in on first request)."""
+    from caregov_superset.sync import client_for
 
-    return SupersetClient(
-        settings.superset_url, settings.superset_admin_user, settings.superset_admin_password
-    )
+    return client_for(settings)
 
 
 def require_reachable(settings: Any, timeout: float = 5.0) -> None:
