@@ -3,8 +3,8 @@
 Makes Superset show the warehouse `build_warehouse` just published.
 
 - **Starts** whenever the `marts` asset is updated (a successful publish).
-- **Tasks**: `superset_reachable` (fails clearly, after transient retries, when Superset is not
-  running at `CAREGOV_SUPERSET_URL`) → `superset_sync` (every Superset object from code,
+- **Tasks**: `superset_reachable` (waits up to `CAREGOV_SUPERSET_WAIT_SECONDS`, default 180, for
+  Superset at `CAREGOV_SUPERSET_URL`, then fails clearly and notifies) → `superset_sync` (every Superset object from code,
   idempotent) → `refresh_dataset_metadata` (re-read each `marts` dataset's columns) →
   `warm_up_cache` (every dashboard chart) → `dashboard_health_check` (every chart of every
   contract dashboard returns rows, or the run fails naming the empty charts).
@@ -40,11 +40,13 @@ def _settings() -> Any:
 def refresh_dashboards() -> None:
     @task
     def superset_reachable() -> str:
-        """Fail with one clear sentence if Superset is down (retried: it may be restarting)."""
-        from caregov_common.superset_ops import require_reachable
+        """Wait a while for Superset (it may be restarting), else fail with one clear sentence."""
+        import os
+
+        from caregov_common.superset_ops import wait_until_reachable
 
         settings = _settings()
-        require_reachable(settings)
+        wait_until_reachable(settings, float(os.environ.get("CAREGOV_SUPERSET_WAIT_SECONDS", 180)))
         return settings.superset_url
 
     @task

@@ -8,7 +8,7 @@ nothing is left behind. Airflow connections and variables come from the environm
 (`AIRFLOW_CONN_*`, `AIRFLOW_VAR_*`); scheduler timings below are tuned so a file dropped in the
 landing zone flows through in seconds. This module runs Airflow; it does not import it.
 
-    python -m ingestion.airflow_local start|stop|status|deliver DIR|wait
+    python -m ingestion.airflow_local start|stop|status|deliver DIR|wait|refresh
 """
 
 from __future__ import annotations
@@ -261,6 +261,12 @@ class AirflowAPI:
             response = self._call("PATCH", f"/pools/{name}", json=body)
         response.raise_for_status()
 
+    def trigger(self, dag_id: str) -> str:
+        """Start a manual run now; return its run id."""
+        response = self._call("POST", f"/dags/{dag_id}/dagRuns", json={"logical_date": None})
+        response.raise_for_status()
+        return response.json()["dag_run_id"]
+
     def dag_runs(self, dag_id: str) -> list[dict]:
         return self.get(f"/dags/{dag_id}/dagRuns", order_by="-run_after", limit=100)["dag_runs"]
 
@@ -337,8 +343,26 @@ def wait_for_pipeline(
     raise CaregovError(f"the pipeline did not finish within {timeout:.0f}s: {states}")
 
 
+def refresh_dashboards(api: AirflowAPI, timeout: float) -> str:
+    """Make the dashboards current: wait for a refresh in progress to end, else start one."""
+    deadline = time.monotonic() + timeout
+    triggered = False
+    while time.monotonic() < deadline:
+        runs = api.dag_runs("refresh_dashboards")
+        state = runs[0]["state"] if runs else None
+        if state == "success":
+            return runs[0]["dag_run_id"]
+        if state in (None, "failed"):
+            if triggered:
+                raise CaregovError("refresh_dashboards failed; see its task logs in the Airflow UI")
+            api.trigger("refresh_dashboards")
+            triggered = True
+        time.sleep(3)
+    raise CaregovError(f"refresh_dashboards did not succeed within {timeout:.0f}s")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`python -m ingestion.airflow_local start|stop|status|deliver DIR|wait [--dashboards]`."""
+    """`python -m ingestion.airflow_local start|stop|status|deliver DIR|wait|refresh`."""
     import datetime as dt
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -367,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
             files = deliver(Path(args[1]), settings.landing)
             (settings.state / "last-delivery").write_text(since)
             print(f"delivered {len(files)} files into {settings.landing}")
+        elif verb == "refresh":
+            api = AirflowAPI(local.url, USER, local.password())
+            print(f"dashboards refreshed by run {refresh_dashboards(api, 900)}")
         elif verb == "wait":
             since = (settings.state / "last-delivery").read_text().strip()
             api = AirflowAPI(local.url, USER, local.password())

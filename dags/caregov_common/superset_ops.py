@@ -32,22 +32,33 @@ def client(settings: Any) -> Any:
     return client_for(settings)
 
 
-def require_reachable(settings: Any, timeout: float = 5.0) -> None:
-    """Raise ConnectionError (transient: retried) with a clear sentence if Superset is down."""
+def wait_until_reachable(settings: Any, wait_seconds: float) -> None:
+    """Wait up to `wait_seconds` for Superset's /health; then fail with one clear sentence.
+
+    Waiting here (rather than scheduler retries) rides out a Superset restart, and a Superset
+    that is simply not running fails the run once, clearly, and notifies.
+    """
+    import time
+
     import requests
+    from airflow.sdk.exceptions import AirflowFailException
 
     url = f"{settings.superset_url}/health"
-    try:
-        response = requests.get(url, timeout=timeout)
-    except requests.RequestException as error:
-        raise ConnectionError(
-            f"Superset is not reachable at {settings.superset_url} ({type(error).__name__}); "
-            "start it with `caregov superset up` (make demo does this)"
-        ) from error
-    if response.status_code != 200:
-        raise ConnectionError(
-            f"Superset at {settings.superset_url} is not healthy (HTTP {response.status_code})"
-        )
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+            problem = "is not healthy"
+        except requests.RequestException:
+            problem = "is not reachable"
+        if time.monotonic() >= deadline:
+            raise AirflowFailException(
+                f"Superset {problem} at {settings.superset_url} (waited {wait_seconds:.0f}s); "
+                "start it with `caregov superset up` (make demo does this)"
+            )
+        log.info("Superset %s at %s yet; waiting", problem, settings.superset_url)
+        time.sleep(5)
 
 
 def marts_datasets(api: Any) -> list[dict[str, Any]]:

@@ -104,7 +104,7 @@ def measure_landing_to_warehouse(workdir: Path) -> float:
     newest = max(p.stem.rsplit("_", 1)[1] for p in extracts.rglob("*.csv"))
     home = workdir / "caregov-home"
     home.mkdir()
-    local = local_airflow(home, {"CAREGOV_TASK_RETRIES": "0"})
+    local = local_airflow(home, {"CAREGOV_SUPERSET_WAIT_SECONDS": "0"})
     try:
         local.start()
         started = time.monotonic()

@@ -20,7 +20,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from ingestion.airflow_local import AirflowAPI, LocalAirflow, deliver, wait_for_pipeline
+from ingestion.airflow_local import (
+    AirflowAPI,
+    LocalAirflow,
+    deliver,
+    refresh_dashboards,
+    wait_for_pipeline,
+)
+from ingestion.errors import CaregovError
 from tests.dags.e2e import (
     E2E_COUNCIL,
     api_for,
@@ -63,7 +70,9 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     home = work / "caregov-home"
     home.mkdir()
     url, received, server = serve_webhook()
-    local = local_airflow(home, {"CAREGOV_NOTIFY_WEBHOOK": url, "CAREGOV_TASK_RETRIES": "0"})
+    local = local_airflow(
+        home, {"CAREGOV_NOTIFY_WEBHOOK": url, "CAREGOV_SUPERSET_WAIT_SECONDS": "0"}
+    )
     try:
         local.start()
         api = api_for(local)
@@ -132,6 +141,18 @@ def test_refresh_dashboards_fails_clearly_without_superset(pipeline: Pipeline) -
     [message] = [m["text"] for m in pipeline.notifications if "refresh_dashboards" in m["text"]]
     assert "refresh_dashboards.superset_reachable failed" in message
     assert f"Superset is not reachable at {pipeline.local.settings.superset_url}" in message
+
+
+def test_demo_refresh_retries_once_then_reports_the_failure(pipeline: Pipeline) -> None:
+    """`airflow_local refresh` starts one new refresh run and, as Superset is down, says so."""
+    test_refresh_dashboards_fails_clearly_without_superset(pipeline)
+    with pytest.raises(CaregovError, match="refresh_dashboards failed"):
+        refresh_dashboards(pipeline.api, 180)
+    runs = runs_since(pipeline.api, "refresh_dashboards", pipeline.delivered_at)
+    assert [(r["run_type"], r["state"]) for r in runs] == [
+        ("manual", "failed"),
+        ("asset_triggered", "failed"),
+    ]
 
 
 def test_demo_wait_sees_the_finished_pipeline(pipeline: Pipeline) -> None:

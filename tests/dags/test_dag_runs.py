@@ -115,7 +115,7 @@ def test_refresh_run_fails_clearly_while_superset_is_down(
     url, received = webhook
     monkeypatch.setenv("CAREGOV_NOTIFY_WEBHOOK", url)
     monkeypatch.setenv("CAREGOV_SUPERSET_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("CAREGOV_TASK_RETRIES", "0")
+    monkeypatch.setenv("CAREGOV_SUPERSET_WAIT_SECONDS", "0")
 
     run = _fresh_dag("refresh_dashboards").test()
 
