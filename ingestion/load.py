@@ -15,8 +15,10 @@ import datetime as dt
 import fcntl
 import logging
 import os
+import queue
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,7 +141,10 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
     with _locked(settings, sha256):
         earlier = ledger.loaded_by(settings, sha256)
         if earlier:
-            outcome = FileOutcome(path.name, "skipped", record["entity"], duplicate_of=earlier)
+            outcome = FileOutcome(
+                path.name, "skipped", record["entity"], duplicate_of=earlier,
+                reason=f"identical content already loaded by load {earlier}",
+            )  # fmt: skip
             record.update(
                 load_id=f"{load_id}-skipped-{started:%Y%m%dT%H%M%S%f}", duplicate_of=earlier
             )
@@ -254,9 +259,9 @@ def _stream(
     are not UTF-8 are retried once as Windows-1252."""
     pseudonymiser = Pseudonymiser(settings.pseudonym_key)
     metadata = {
-        "_load_id": validate.lit(record["load_id"]),
+        "_load_id": "CAST(NULL AS VARCHAR)",  # constants filled in per batch, cheaply
         "_as_at": f"DATE '{as_at.isoformat()}'",
-        "_source_file": validate.lit(path.name),
+        "_source_file": "CAST(NULL AS VARCHAR)",
         "_source_row": "CAST(_source_row AS BIGINT)",
         "_loaded_at": f"TIMESTAMP '{record['started_at'].isoformat(sep=' ')}'",
     }
@@ -264,7 +269,9 @@ def _stream(
         source = readers.open_extract(con, path, entity, workdir, encoding)
         query = validate.stage_query(entity, source.columns, as_at, metadata)
         try:
-            return source, _write_batches(con, query, entity, source, pseudonymiser, tmp)
+            constants = {"_load_id": record["load_id"], "_source_file": path.name}
+            tally = _write_batches(con, query, entity, source, pseudonymiser, constants, tmp)
+            return source, tally
         except (duckdb.Error, pa.ArrowException) as error:
             problem = readers.explain_csv_error(error, path.name)
             if not isinstance(problem, readers.EncodingFallback) or encoding != "utf-8":
@@ -279,23 +286,31 @@ def _write_batches(
     entity: Entity,
     source: readers.SourceTable,
     pseudonymiser: Pseudonymiser,
+    constants: dict[str, str],
     tmp: Path,
 ) -> validate.Tally:
+    """Stream the query's batches into part-0.parquet: good rows only, pseudonymised.
+
+    DuckDB computes the next batch on a helper thread while this one is pseudonymised and
+    written, so parsing and writing overlap.
+    """
     tally = validate.Tally()
     hidden = validate.pseudonymised_columns(entity)
     writer = None
     offset = 0
     try:
-        for batch in con.execute(query).to_arrow_reader(BATCH_ROWS):
+        for batch in _prefetched(con.execute(query).to_arrow_reader(BATCH_ROWS)):
+            size = batch.num_rows
             if not source.numbers_rows:  # CSV: the header is row 1, records follow in order
-                rows = np.arange(offset + 2, offset + 2 + batch.num_rows, dtype=np.int64)
-                position = batch.schema.get_field_index("_source_row")
-                batch = batch.set_column(position, "_source_row", pa.array(rows))
-                offset += batch.num_rows
+                rows = np.arange(offset + 2, offset + 2 + size, dtype=np.int64)
+                batch = _replace(batch, "_source_row", pa.array(rows))
+                offset += size
             good = tally.add(batch)
             for name in hidden:
-                position = good.schema.get_field_index(name)
-                good = good.set_column(position, name, pseudonymiser(good.column(name)))
+                good = _replace(good, name, pseudonymiser(good.column(name)))
+            for name, value in constants.items():
+                indices = pa.array(np.zeros(good.num_rows, dtype=np.int32))
+                good = _replace(good, name, pa.DictionaryArray.from_arrays(indices, [value]))
             if writer is None:
                 writer = pq.ParquetWriter(tmp / "part-0.parquet", good.schema)
             writer.write_batch(good)
@@ -303,6 +318,33 @@ def _write_batches(
         if writer is not None:
             writer.close()
     return tally
+
+
+def _replace(batch: pa.RecordBatch, name: str, values: pa.Array) -> pa.RecordBatch:
+    return batch.set_column(batch.schema.get_field_index(name), name, values)
+
+
+def _prefetched(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+    """Iterate `reader` with one batch read ahead on a thread (errors re-raised here)."""
+    batches: queue.Queue[object] = queue.Queue(maxsize=2)
+    done = object()
+
+    def pull() -> None:
+        try:
+            for batch in reader:
+                batches.put(batch)
+        except BaseException as error:  # handed to the consumer, which raises it
+            batches.put(error)
+        batches.put(done)
+
+    worker = threading.Thread(target=pull, daemon=True)
+    worker.start()
+    while (item := batches.get()) is not done:
+        if isinstance(item, BaseException):
+            worker.join()
+            raise item
+        yield item  # type: ignore[misc]
+    worker.join()
 
 
 def _drop_rows(con: duckdb.DuckDBPyConnection, tmp: Path, rows: list[int]) -> None:

@@ -51,11 +51,8 @@ def _typed(column: Column, raw: str) -> str:
     if column.type == "decimal":
         number = f"TRY_CAST(regexp_replace({raw}, '^£|,', '', 'g') AS DOUBLE)"
         return f"CASE WHEN isfinite({number}) THEN {number} END"
-    if column.type == "date":
-        return (
-            f"CAST(COALESCE(try_strptime({raw}, '%Y-%m-%d'),"
-            f" try_strptime({raw}, '%d/%m/%Y')) AS DATE)"
-        )
+    if column.type == "date":  # ISO by cast; UK DD/MM/YYYY only where that failed
+        return f"COALESCE(TRY_CAST({raw} AS DATE), CAST(try_strptime({raw}, '%d/%m/%Y') AS DATE))"
     if column.type == "bool":
         return (
             f"CASE lower({raw}) WHEN 'true' THEN true WHEN 'yes' THEN true WHEN 'y' THEN true"
@@ -254,12 +251,20 @@ def judge(con: duckdb.DuckDBPyConnection, entity: Entity, tally: Tally) -> Judge
     )
     con.register("seen_rows", seen)
     con.register("bad_rows", bad)
+    # Two steps so the common case (no repeated key) keeps no per-key state but a count.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE repeated AS
+        SELECT key_hash FROM seen_rows WHERE key_hash IS NOT NULL
+        GROUP BY key_hash HAVING count(*) > 1
+        """
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE dup_keys AS
         SELECT key_hash, count(*) AS copies, count(DISTINCT row_hash) AS versions,
                min(row) AS first_row, list(row ORDER BY row) AS rows
-        FROM seen_rows WHERE key_hash IS NOT NULL GROUP BY key_hash HAVING count(*) > 1
+        FROM seen_rows SEMI JOIN repeated USING (key_hash) GROUP BY key_hash
         """
     )
     con.execute(

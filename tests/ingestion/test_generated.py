@@ -23,4 +23,5 @@ def test_generated_messy_output_loads_with_zero_quarantined_rows(
     assert sum(o.duplicates_collapsed for o in outcomes) == 0
     records = ledger_rows(settings)
     assert {r["file_format"] for r in records} == {"csv", "xlsx"}
+    assert {r["encoding"] for r in records} == {"utf-8", "windows-1252", "xlsx"}
     assert all(r["rows_in"] == r["rows_loaded"] > 0 for r in records)
