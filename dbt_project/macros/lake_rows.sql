@@ -26,15 +26,51 @@
 
 
 {#- Snapshot entities per month end D: the delivery with the latest as-at date in D's calendar
-    month. Adds period_end (D). -#}
+    month. Adds period_end (D). In an incremental model only the months that received a load
+    since the last run are recomputed (a month's rows depend only on that month's deliveries),
+    so `--full-refresh` gives the same table. -#}
 {% macro month_snapshot_rows(relation) -%}
+    {%- set month_of = "cast(" ~ dbt.last_day('as_at', 'month') ~ " as date)" -%}
+    {%- if is_incremental() -%}
+        {%- set scope -%}
+            {{ month_of }} in (
+                select distinct {{ month_of }}
+                from {{ relation }}
+                where loaded_at > (select max(loaded_at) from {{ this }})
+            )
+        {%- endset -%}
+    {%- else -%}
+        {%- set scope = "1 = 1" -%}
+    {%- endif -%}
     select
         cast({{ dbt.last_day('snapshot_rows.as_at', 'month') }} as date) as period_end,
         snapshot_rows.*
-    from ({{ latest_delivery_rows(relation) }}) as snapshot_rows
+    from (
+        select rows_in_delivery.*
+        from (select * from {{ relation }} where {{ scope }}) as rows_in_delivery
+        inner join (
+            select
+                load_id,
+                row_number() over (
+                    partition by as_at order by loaded_at desc, load_id desc
+                ) as delivery_rank
+            from (
+                select
+                    as_at,
+                    load_id,
+                    max(loaded_at) as loaded_at
+                from {{ relation }}
+                where {{ scope }}
+                group by as_at, load_id
+            ) as loads
+        ) as deliveries
+            on rows_in_delivery.load_id = deliveries.load_id
+        where deliveries.delivery_rank = 1
+    ) as snapshot_rows
     inner join (
         select max(as_at) as as_at
         from {{ relation }}
+        where {{ scope }}
         group by {{ dbt.date_trunc('month', 'as_at') }}
     ) as month_snapshots
         on snapshot_rows.as_at = month_snapshots.as_at

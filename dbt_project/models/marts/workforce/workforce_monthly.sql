@@ -1,5 +1,6 @@
 -- Workforce per month end × team × role group, from the hr snapshots used for each month.
--- Team-level figures built on fewer than 10 staff in post are suppressed (null, never 0).
+-- Team-level figures built on fewer than 10 staff in post are suppressed (null, never 0). Team
+-- names come from the hr snapshots.
 with
 
 months as (
@@ -36,7 +37,7 @@ teams as (
     select
         team_id,
         max(team_name) as team_name
-    from {{ ref('int_hr_workers_latest') }}
+    from workers
     group by team_id
 
 ),
