@@ -40,6 +40,7 @@ class ChartSpec:
     order_by: str | None = None
     row_limit: int = 10000
     stack: bool = False
+    formats: tuple[tuple[str, str], ...] = ()
     description: str = ""
 
     @classmethod
@@ -55,6 +56,7 @@ class ChartSpec:
                     f"chart {raw.get('key')!r}: a metric needs exactly 'label' and 'sql' "
                     f"(got {sorted(metric)}); quote SQL that contains commas"
                 )
+        values["formats"] = tuple(sorted((raw.get("formats") or {}).items()))
         columns = raw.get("columns", ())
         values["columns"] = columns if isinstance(columns, str) else tuple(columns)
         return cls(**values)
@@ -125,7 +127,10 @@ def form_data(
             order_by_cols=[f'["{spec.order_by}", false]'] if spec.order_by else [],
             server_pagination=False,
             table_timestamp_format="%Y-%m-%d",
-            column_config={c: {"d3NumberFormat": ".1%"} for c in columns if _is_rate(c)},
+            column_config={
+                **{c: {"d3NumberFormat": ".1%"} for c in columns if _is_rate(c)},
+                **{c: {"d3NumberFormat": fmt} for c, fmt in spec.formats},
+            },
             show_cell_bars=False,
             include_search=True,
         )

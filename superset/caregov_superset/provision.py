@@ -11,10 +11,14 @@ import json
 import logging
 from typing import Any
 
+import duckdb
+
 from caregov_superset.assets import Assets, DatasetSpec, TableDocs
 from caregov_superset.client import SupersetClient
 from caregov_superset.reconcile import Inventory, ensure
 from caregov_superset.report import SyncReport
+from ingestion.errors import CaregovError
+from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,38 @@ COLUMN_FIELDS = (
     "is_dttm",
     "python_date_format",
 )
+
+
+def warehouse_columns(settings: Settings, schema: str) -> dict[str, list[str]]:
+    """Each table of `schema` in the serving warehouse with its columns, in order."""
+    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        rows = connection.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = ? order by table_name, ordinal_position",
+            [schema],
+        ).fetchall()
+    tables: dict[str, list[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, []).append(column)
+    return tables
+
+
+def check_assets(assets: Assets, tables: dict[str, list[str]]) -> None:
+    """Every dataset and every column a chart names exists in the serving warehouse."""
+    problems = [f"table {d.schema}.{d.table}" for d in assets.datasets if d.table not in tables]
+    for dashboard in assets.dashboards:
+        for chart in dashboard.charts:
+            named = [*(chart.columns if isinstance(chart.columns, tuple) else ())]
+            named += [c for c in (chart.x, chart.series, chart.order_by) if c]
+            missing = [c for c in named if c not in tables.get(chart.dataset, [])]
+            problems += [
+                f"{dashboard.slug}/{chart.key}: column {chart.dataset}.{c}" for c in missing
+            ]
+    if problems:
+        raise CaregovError(
+            "the Superset assets name what the serving warehouse does not have: "
+            + "; ".join(problems)
+        )
 
 
 def ensure_database(client: SupersetClient, assets: Assets, report: SyncReport) -> int:
@@ -81,6 +117,7 @@ def ensure_dataset(
     database_id: int,
     docs: TableDocs | None,
     warehouse_build: str,
+    warehouse_columns: list[str],
     inventory: Inventory,
     report: SyncReport,
 ) -> tuple[int, list[str]]:
@@ -102,8 +139,11 @@ def ensure_dataset(
     else:
         pk = int(existing["id"])
         outcome = "unchanged"
-    client.request("PUT", f"/api/v1/dataset/{pk}/refresh")
     current = client.get("dataset", pk)
+    if {c["column_name"] for c in current["columns"]} != set(warehouse_columns):
+        # dbt added or dropped a column: have Superset re-read the table first.
+        client.request("PUT", f"/api/v1/dataset/{pk}/refresh")
+        current = client.get("dataset", pk)
     desired_columns, columns_changed = _columns(current["columns"], spec, docs)
     desired: dict[str, Any] = {
         "description": docs.description if docs else "",

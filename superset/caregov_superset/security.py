@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from caregov_superset import rison
 from caregov_superset.assets import Assets
 from caregov_superset.client import SupersetClient
 from caregov_superset.dashboards import DatasetInfo
@@ -80,14 +81,14 @@ def ensure_security(
         ("datasource_access", f"[{database}].[{table}](id:{info.id})")
         for table, info in datasets.items()
     }
+    roles = role_inventory(client)
     viewer = {catalogue[p] for p in VIEWER_PERMISSIONS | dataset_access if p in catalogue}
-    ensure_role(client, GOVERNANCE_VIEWER, viewer, report)
+    ensure_role(client, GOVERNANCE_VIEWER, viewer, roles, report)
 
     analyst: set[int] = set()
     for base in ANALYST_BASE_ROLES:
-        role = client.find_one("security/roles", name=base)
-        if role:
-            analyst |= role_permissions(client, int(role["id"]))
+        if base in roles:
+            analyst |= set(roles[base]["permission_ids"])
     analyst |= {catalogue[p] for p in dataset_access if p in catalogue}
     analyst |= {
         pvm_id
@@ -96,13 +97,14 @@ def ensure_security(
         and view.startswith(f"[{database}].")
         and view.endswith(f".[{assets.datasets[0].schema}]")
     }
-    ensure_role(client, BI_ANALYST, analyst, report)
+    ensure_role(client, BI_ANALYST, analyst, roles, report)
 
     team_tables = {t: d for t, d in datasets.items() if d.team_column}
+    rules = {row["name"]: row for row in client.iter_list("rowlevelsecurity")}
     for team_id in teams(settings, assets):
-        role_id = ensure_role(client, f"{TEAM_ROLE_PREFIX}{team_id}", set(), report)
+        role_id = ensure_role(client, f"{TEAM_ROLE_PREFIX}{team_id}", set(), roles, report)
         for table, info in team_tables.items():
-            ensure_rls(client, team_id, role_id, table, info, report)
+            ensure_rls(client, team_id, role_id, table, info, rules, report)
 
 
 def permission_catalogue(client: SupersetClient) -> dict[tuple[str, str], int]:
@@ -113,17 +115,31 @@ def permission_catalogue(client: SupersetClient) -> dict[tuple[str, str], int]:
     }
 
 
-def role_permissions(client: SupersetClient, role_id: int) -> set[int]:
-    body = client.get_json(f"/api/v1/security/roles/{role_id}/permissions/")
-    return {int(p["id"]) for p in body["result"]}
+def role_inventory(client: SupersetClient) -> dict[str, dict[str, Any]]:
+    """Every role by name with its permission ids, from Superset's role search (one call a
+    page, where FAB's own API needs one call per role)."""
+    roles: dict[str, dict[str, Any]] = {}
+    page = 0
+    while True:
+        body = client.get_json(
+            "/api/v1/security/roles/search/", q=rison.dumps({"page": page, "page_size": 100})
+        )
+        roles.update({row["name"]: row for row in body["result"]})
+        if not body["result"] or len(roles) >= int(body["count"]):
+            return roles
+        page += 1
 
 
 def ensure_role(
-    client: SupersetClient, name: str, permissions: set[int], report: SyncReport
+    client: SupersetClient,
+    name: str,
+    permissions: set[int],
+    roles: dict[str, dict[str, Any]],
+    report: SyncReport,
 ) -> int:
     """The role with exactly these permissions (by permission-view id)."""
     label = f"role {name!r}"
-    role = client.find_one("security/roles", name=name)
+    role = roles.get(name)
     if role is None:
         role_id = client.create("security/roles", {"name": name})
         report.record("created", label)
@@ -131,7 +147,7 @@ def ensure_role(
         created = True
     else:
         role_id, created = int(role["id"]), False
-        current = role_permissions(client, role_id)
+        current = {int(pvm_id) for pvm_id in role["permission_ids"]}
     if current != permissions:
         client.post_json(
             f"/api/v1/security/roles/{role_id}/permissions",
@@ -166,6 +182,7 @@ def ensure_rls(
     role_id: int,
     table: str,
     info: DatasetInfo,
+    rules: dict[str, dict[str, Any]],
     report: SyncReport,
 ) -> None:
     """A Regular RLS rule: members of the team's role see only that team's rows of `table`."""
@@ -181,18 +198,18 @@ def ensure_rls(
         "description": f"Members of {TEAM_ROLE_PREFIX}{team_id} see only that team's rows.",
     }
     label = f"row-level security {name!r}"
-    existing = client.find_one("rowlevelsecurity", name=name)
+    existing = rules.get(name)
     if existing is None:
         client.create("rowlevelsecurity", desired)
         report.record("created", label)
         return
-    current = client.get("rowlevelsecurity", int(existing["id"]))
     current = {
-        **current,
-        "tables": [t["id"] for t in current.get("tables", [])],
-        "roles": [r["id"] for r in current.get("roles", [])],
+        **existing,
+        "tables": [t["id"] for t in existing.get("tables", [])],
+        "roles": [r["id"] for r in existing.get("roles", [])],
     }
-    if any(current.get(k) != v for k, v in desired.items()):
+    # The list view carries every managed field but the description.
+    if any(current.get(k) != v for k, v in desired.items() if k != "description"):
         client.update("rowlevelsecurity", int(existing["id"]), desired)
         report.record("updated", label)
     else:

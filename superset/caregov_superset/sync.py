@@ -20,7 +20,12 @@ from caregov_superset.assets import (
 )
 from caregov_superset.client import SupersetClient
 from caregov_superset.dashboards import DatasetInfo, ensure_dashboard
-from caregov_superset.provision import ensure_database, ensure_dataset
+from caregov_superset.provision import (
+    check_assets,
+    ensure_database,
+    ensure_dataset,
+    warehouse_columns,
+)
 from caregov_superset.reconcile import Inventory
 from caregov_superset.report import SyncReport
 from caregov_superset.security import ensure_security
@@ -46,6 +51,8 @@ def sync(
             f"{settings.serving_db} does not exist yet: run 'caregov build' before syncing Superset."
         )
     assets = load_assets(settings, assets_dir)
+    tables = warehouse_columns(settings, assets.datasets[0].schema)
+    check_assets(assets, tables)
     manifest = read_manifest(settings)
     docs = load_dbt_docs(manifest)
     client = client or client_for(settings)
@@ -66,6 +73,7 @@ def sync(
             database_id,
             docs.get(spec.table),
             build_id(manifest),
+            tables[spec.table],
             inventory["dataset"],
             report,
         )
