@@ -8,7 +8,7 @@ nothing is left behind. Airflow connections and variables come from the environm
 (`AIRFLOW_CONN_*`, `AIRFLOW_VAR_*`); scheduler timings below are tuned so a file dropped in the
 landing zone flows through in seconds. This module runs Airflow; it does not import it.
 
-    python -m ingestion.airflow_local start|stop|status|deliver DIR|wait|refresh
+    python -m ingestion.airflow_local start|stop|status|deliver DIR|wait|refresh|pause D|unpause D
 """
 
 from __future__ import annotations
@@ -267,6 +267,10 @@ class AirflowAPI:
         response.raise_for_status()
         return response.json()["dag_run_id"]
 
+    def set_paused(self, dag_id: str, paused: bool) -> None:
+        response = self._call("PATCH", f"/dags/{dag_id}", json={"is_paused": paused})
+        response.raise_for_status()
+
     def dag_runs(self, dag_id: str) -> list[dict]:
         return self.get(f"/dags/{dag_id}/dagRuns", order_by="-run_after", limit=100)["dag_runs"]
 
@@ -344,25 +348,22 @@ def wait_for_pipeline(
 
 
 def refresh_dashboards(api: AirflowAPI, timeout: float) -> str:
-    """Make the dashboards current: wait for a refresh in progress to end, else start one."""
+    """Run `refresh_dashboards` now (or join the run in progress); return its id on success."""
+    active = [r for r in api.dag_runs("refresh_dashboards") if r["state"] in ACTIVE]
+    run_id = active[0]["dag_run_id"] if active else api.trigger("refresh_dashboards")
     deadline = time.monotonic() + timeout
-    triggered = False
     while time.monotonic() < deadline:
-        runs = api.dag_runs("refresh_dashboards")
-        state = runs[0]["state"] if runs else None
+        state = api.get(f"/dags/refresh_dashboards/dagRuns/{run_id}")["state"]
         if state == "success":
-            return runs[0]["dag_run_id"]
-        if state in (None, "failed"):
-            if triggered:
-                raise CaregovError("refresh_dashboards failed; see its task logs in the Airflow UI")
-            api.trigger("refresh_dashboards")
-            triggered = True
+            return run_id
+        if state == "failed":
+            raise CaregovError(f"refresh_dashboards run {run_id} failed; see its task logs")
         time.sleep(3)
-    raise CaregovError(f"refresh_dashboards did not succeed within {timeout:.0f}s")
+    raise CaregovError(f"refresh_dashboards did not finish within {timeout:.0f}s")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m ingestion.airflow_local start|stop|status|deliver DIR|wait|refresh`."""
+    """`python -m ingestion.airflow_local start|stop|status|deliver DIR|wait|refresh|(un)pause D`."""
     import datetime as dt
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -391,13 +392,16 @@ def main(argv: list[str] | None = None) -> int:
             files = deliver(Path(args[1]), settings.landing)
             (settings.state / "last-delivery").write_text(since)
             print(f"delivered {len(files)} files into {settings.landing}")
+        elif verb in {"pause", "unpause"}:
+            AirflowAPI(local.url, USER, local.password()).set_paused(args[1], verb == "pause")
+            print(f"{args[1]} {verb}d")
         elif verb == "refresh":
             api = AirflowAPI(local.url, USER, local.password())
             print(f"dashboards refreshed by run {refresh_dashboards(api, 900)}")
         elif verb == "wait":
             since = (settings.state / "last-delivery").read_text().strip()
             api = AirflowAPI(local.url, USER, local.password())
-            states = wait_for_pipeline(api, settings, since, 900, "--dashboards" in args)
+            states = wait_for_pipeline(api, settings, since, 1800, "--dashboards" in args)
             for dag_id, runs in sorted(states.items()):
                 print(f"  {dag_id:<26} {', '.join(runs) or '-'}")
         else:
