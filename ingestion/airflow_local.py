@@ -144,6 +144,14 @@ class LocalAirflow:
         api = AirflowAPI(self.url, USER, self.password())
         for name, (slots, description) in POOLS.items():
             api.ensure_pool(name, slots, description)
+        expected = {path.stem for path in (ROOT / "dags").glob("*.py")}  # file stem = dag_id
+        deadline = time.monotonic() + timeout
+        while not expected <= set(api.dag_ids()):
+            if time.monotonic() > deadline:
+                raise CaregovError(
+                    f"DAGs not parsed within {timeout:.0f}s; see {self.home / 'logs'}"
+                )
+            time.sleep(1)
         return True
 
     def _wait_healthy(self, timeout: float) -> None:
