@@ -38,7 +38,7 @@ from ingestion.settings import Settings
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"(?P<entity>[a-z_]+)_(?P<as_at>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|xlsx)", re.I)
-BATCH_ROWS = 256 * 1024
+BATCH_ROWS = 128 * 1024
 PERSONAL = {"drop", "pseudonym", "nhs_pseudonym", "postcode_district", "age_band", "birth_year"}
 
 
@@ -195,7 +195,7 @@ def _recovered(record: dict, manifest: dict) -> FileOutcome:
 def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(
         config={
-            "memory_limit": os.environ.get("CAREGOV_INGEST_MEMORY", "1GB"),
+            "memory_limit": os.environ.get("CAREGOV_INGEST_MEMORY", "512MB"),
             "temp_directory": str(workdir / "spill"),
         }
     )
@@ -327,11 +327,13 @@ def _replace(batch: pa.RecordBatch, name: str, values: pa.Array) -> pa.RecordBat
 def _prefetched(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
     """Iterate `reader` with one batch read ahead on a thread (errors re-raised here)."""
     batches: queue.Queue[object] = queue.Queue(maxsize=2)
-    done = object()
+    done, stop = object(), threading.Event()
 
     def pull() -> None:
         try:
             for batch in reader:
+                if stop.is_set():
+                    return
                 batches.put(batch)
         except BaseException as error:  # handed to the consumer, which raises it
             batches.put(error)
@@ -339,12 +341,17 @@ def _prefetched(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
 
     worker = threading.Thread(target=pull, daemon=True)
     worker.start()
-    while (item := batches.get()) is not done:
-        if isinstance(item, BaseException):
-            worker.join()
-            raise item
-        yield item  # type: ignore[misc]
-    worker.join()
+    try:
+        while (item := batches.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.05)
+        worker.join()
 
 
 def _drop_rows(con: duckdb.DuckDBPyConnection, tmp: Path, rows: list[int]) -> None:

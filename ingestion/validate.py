@@ -208,9 +208,10 @@ class Tally:
 
     def add(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """Record a batch; return its good rows without the helper columns."""
-        self.rows.append(batch.column("_source_row"))
-        self.key_hashes.append(batch.column("_key_hash"))
-        self.row_hashes.append(batch.column("_row_hash"))
+        # Copies: a column exported by DuckDB keeps its whole batch alive while referenced.
+        self.rows.append(pa.concat_arrays([batch.column("_source_row")]))
+        self.key_hashes.append(pa.concat_arrays([batch.column("_key_hash")]))
+        self.row_hashes.append(pa.concat_arrays([batch.column("_row_hash")]))
         errors = batch.column("_errors")
         good = pc.is_null(errors)
         if errors.null_count != len(errors):
