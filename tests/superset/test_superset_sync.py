@@ -108,12 +108,12 @@ def test_every_chart_returns_rows_from_the_serving_warehouse(
 ) -> None:
     """Each chart's saved query answers with rows; a full-table chart has the mart's row count."""
     assets = load_assets(superset_settings)
+    chart_ids = {str(c["uuid"]): c["id"] for c in admin.iter_list("chart", columns=["id", "uuid"])}
     with duckdb.connect(str(superset_settings.serving_db), read_only=True) as warehouse:
         for dashboard in assets.dashboards:
             for chart in dashboard.charts:
-                found = admin.find_one("chart", uuid=dashboard.chart_uuid(chart))
-                assert found is not None, chart.key
-                result = admin.get_json(f"/api/v1/chart/{found['id']}/data/")["result"][0]
+                chart_id = chart_ids[dashboard.chart_uuid(chart)]
+                result = admin.get_json(f"/api/v1/chart/{chart_id}/data/")["result"][0]
                 assert result["rowcount"] > 0, f"{dashboard.slug}/{chart.key} has no rows"
                 if chart.kind == "table" and not chart.where:
                     (count,) = warehouse.execute(
