@@ -42,7 +42,8 @@ CHART = "[data-test='chart-grid-component']"
 LOADING = f"{CHART} .loading, {CHART} [data-test='loading-indicator']"
 ERRORS = (
     f"{CHART} .ant-alert-error, {CHART} [data-test='error-tooltip'], "
-    f"{CHART} :text('Unexpected error'), {CHART} :text('No results were returned')"
+    f"{CHART} :text('Unexpected error'), {CHART} :text('No results were returned'), "
+    f"{CHART} :text('Invalid format')"
 )
 DRAWN = f"{CHART} canvas, {CHART} table, {CHART} .header-line, {CHART} svg"
 
