@@ -68,6 +68,7 @@ def ensure_dashboard(
         )
         for chart in spec.charts
     }
+    wanted_metadata = metadata(spec, chart_ids, datasets)
     desired = {
         "dashboard_title": spec.title,
         "slug": spec.slug,
@@ -75,12 +76,12 @@ def ensure_dashboard(
         "certified_by": assets.certified_by,
         "certification_details": assets.certification_details,
         "position_json": json.dumps(layout(spec, chart_ids), sort_keys=True),
-        "json_metadata": json.dumps(metadata(spec, chart_ids, datasets), sort_keys=True),
+        "json_metadata": json.dumps(wanted_metadata, sort_keys=True),
     }
     current = client.get("dashboard", dashboard_id)
     changed = differs({k: v for k, v in desired.items() if k != "json_metadata"}, current)
     current_md = json.loads(current.get("json_metadata") or "{}")
-    if any(current_md.get(k) != v for k, v in json.loads(desired["json_metadata"]).items()):
+    if any(current_md.get(k) != v for k, v in wanted_metadata.items()):
         changed.append("json_metadata")
     if changed:
         client.update("dashboard", dashboard_id, desired)
