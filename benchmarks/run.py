@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"{'figure':<26} {'value':>12} {'bar':>10}  met")
     for figure, row in results.items():
-        print(f"{figure:<26} {row['value']:>12.3f} {row['bar'] or '-':>10}  {'yes' if row['met'] else 'NO'}")
+        print(
+            f"{figure:<26} {row['value']:>12.3f} {row['bar'] or '-':>10}  {'yes' if row['met'] else 'NO'}"
+        )
     return 0 if all(row["met"] for row in results.values()) else 1
 
 

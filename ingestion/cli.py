@@ -109,7 +109,9 @@ def main(ctx: click.Context, verbose: bool) -> None:
     help="Vary formatting the way real council exports do (UK dates, BOM, cp1252, XLSX title rows).",
 )
 @_guarded
-def generate(out: Path, seed: int, start: str | None, months: int, scale: float, messy: bool) -> int:
+def generate(
+    out: Path, seed: int, start: str | None, months: int, scale: float, messy: bool
+) -> int:
     """Write a realistic synthetic council's monthly extracts for every entity."""
     from ingestion.generate import generate_council
 
