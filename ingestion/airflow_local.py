@@ -397,8 +397,10 @@ def main(argv: list[str] | None = None) -> int:
         elif verb == "stop":
             print(f"Airflow stopped ({local.stop()} processes).")
         elif verb == "status":
-            pids = local.running_pids()
-            print(f"Airflow {'running at ' + local.url if pids else 'not running'}")
+            if local.running_pids():
+                print(f"Airflow UI: {local.url}  (login {USER}; password in {local.password_file})")
+            else:
+                print("Airflow not running")
         elif verb == "deliver":
             since = dt.datetime.now(dt.UTC).isoformat()
             files = deliver(Path(args[1]), settings.landing)
