@@ -50,16 +50,23 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/sqlfluff lint --processes 2 dbt_project/models dbt_project/tests dbt_project/macros
 	$(VENV)/bin/dbt parse --project-dir . --profiles-dir dbt_project --target lint --quiet
 
-## demo: install, generate a sample council, run the pipeline, leave the UIs running
+## demo: install, generate a sample council, run it through Airflow, leave Airflow and Superset running
 demo: install
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov generate --out $(DEMO_OUT) --seed 7
-	@echo
-	@echo "Sample extracts written to $(DEMO_OUT)."
-	@echo "Next: deliver them with '.venv/bin/caregov ingest $(DEMO_OUT)'."
+	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local start
+	@# Dashboards are refreshed once Superset is up (it needs the first published warehouse).
+	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local pause refresh_dashboards
+	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local deliver $(DEMO_OUT)
+	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local wait
+	CAREGOV_DEMO=1 $(VENV)/bin/caregov superset up
+	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local unpause refresh_dashboards
+	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local refresh
+	@CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local status
 
 ## down: stop everything `make demo` started
 down:
-	@echo "Nothing running."
+	-@test -x $(VENV)/bin/python && $(VENV)/bin/python -m ingestion.airflow_local stop
+	-@test -x $(VENV)/bin/caregov && $(VENV)/bin/caregov superset down
 
 ## bench: the figures of contract section 8, written to bench/results.json
 bench: install
