@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from caregov_superset.client import SupersetClient
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from ingestion.settings import Settings
 
@@ -93,7 +93,9 @@ def test_dashboard_renders_every_chart_without_errors(
 ) -> None:
     """Every chart of the dashboard draws, and none shows an error or an empty result."""
     viewer_page.goto(f"{superset_settings.superset_url}/superset/dashboard/{slug}/")
-    viewer_page.wait_for_selector(CHART)
+    # Superset re-mounts the grid once it has stored the native filter state (the URL gains
+    # `native_filters_key`), so wait for the full chart count rather than the first chart.
+    expect(viewer_page.locator(CHART)).to_have_count(CHARTS[slug], timeout=120_000)
     deadline = time.monotonic() + 60
     while viewer_page.locator(LOADING).count() and time.monotonic() < deadline:
         time.sleep(0.5)
