@@ -49,7 +49,8 @@ def _typed(column: Column, raw: str) -> str:
     if column.type == "int":
         return f"TRY_CAST({raw} AS INTEGER)"
     if column.type == "decimal":
-        number = f"TRY_CAST(regexp_replace({raw}, '^£|,', '', 'g') AS DOUBLE)"
+        cleaned = f"TRY_CAST(regexp_replace({raw}, '^£|,', '', 'g') AS DOUBLE)"
+        number = f"COALESCE(TRY_CAST({raw} AS DOUBLE), {cleaned})"  # the regexp only if needed
         return f"CASE WHEN isfinite({number}) THEN {number} END"
     if column.type == "date":  # ISO by cast; UK DD/MM/YYYY only where that failed
         return f"COALESCE(TRY_CAST({raw} AS DATE), CAST(try_strptime({raw}, '%d/%m/%Y') AS DATE))"
@@ -59,9 +60,11 @@ def _typed(column: Column, raw: str) -> str:
             f" WHEN '1' THEN true WHEN 'false' THEN false WHEN 'no' THEN false"
             f" WHEN 'n' THEN false WHEN '0' THEN false END"
         )
-    if column.type == "enum":
-        whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in _enum_keys(column).items())
-        return f"CASE lower({raw}) {whens} END"
+    if column.type == "enum":  # canonical spellings first: no lower() in the common case
+        keys = _enum_keys(column)
+        exact = ", ".join(lit(v) for v in column.values if keys.get(v.lower()) == v)
+        whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in keys.items())
+        return f"CASE WHEN {raw} IN ({exact}) THEN {raw} ELSE CASE lower({raw}) {whens} END END"
     return raw
 
 
@@ -115,7 +118,7 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
             condition = f"NOT regexp_full_match({raw}, {lit(column.pattern)})"
             checks.append((condition, name, "pattern", f"{name} is not {column.pattern_hint}"))
         if column.type == "text" and column.pii is None:
-            condition = f"regexp_matches({raw}, '^[=+\\-@]')"
+            condition = f"left({raw}, 1) IN ('=', '+', '-', '@')"
             message = f"{name} starts with =, +, - or @ (a spreadsheet formula is not accepted)"
             checks.append((condition, name, "formula", message))
         if column.pii == "nhs_pseudonym":
@@ -168,7 +171,11 @@ def stage_query(
     raws = []
     for column in entity.columns:
         source = f"src.{_q(column.name)}" if column.name in present else "CAST(NULL AS VARCHAR)"
-        raws.append(f"NULLIF(trim({source}), '') AS {_q('r_' + column.name)}")
+        trimmed = (  # trim() copies every value; most are ASCII with no space to trim
+            f"CASE WHEN starts_with({source}, ' ') OR ends_with({source}, ' ')"
+            f" OR strlen({source}) <> length({source}) THEN trim({source}) ELSE {source} END"
+        )
+        raws.append(f"NULLIF({trimmed}, '') AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]
     checks = _checks(entity)
     any_broken = " OR ".join(f"COALESCE({c[0]}, false)" for c in checks)
