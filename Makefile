@@ -62,6 +62,8 @@ demo: install
 	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local unpause refresh_dashboards
 	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local refresh
 	@CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local status
+	@echo "Superset:   $${CAREGOV_SUPERSET_URL:-http://127.0.0.1:8088}  (login $${CAREGOV_SUPERSET_ADMIN_USER:-admin}; password in $(CAREGOV_HOME)/state/secrets/superset_admin_password)"
+	@echo "Stop both with 'make down'."
 
 ## down: stop everything `make demo` started
 down:
