@@ -85,9 +85,8 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @click.option(
     "--start",
     callback=lambda _c, _p, v: _month(v),
-    default="2023-04",
-    show_default=True,
-    help="First month delivered (YYYY-MM).",
+    default=None,
+    help="First month delivered (YYYY-MM); default: the months ending with last month.",
 )
 @click.option(
     "--months",
