@@ -1,5 +1,6 @@
 -- Per lake entity: the latest as-at date and load, rows loaded and quarantined, the expected
--- delivery cadence and whether it is stale (no delivery within twice the cadence of today).
+-- delivery cadence and whether it is stale: the latest as-at date is older than the cadence plus
+-- its grace period, counted back from today (the same rule as `caregov status`).
 with
 
 entities as (
@@ -38,7 +39,7 @@ final as (
         cast(entities.expected_cadence_days as integer) as expected_cadence_days,
         loads.last_as_at is null
         or {{ dbt.datediff('loads.last_as_at', 'current_date', 'day') }}
-        > 2 * entities.expected_cadence_days as is_stale
+        > entities.expected_cadence_days + entities.grace_days as is_stale
     from entities
     left join loads on entities.entity = loads.entity
 
