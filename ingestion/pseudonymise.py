@@ -19,25 +19,29 @@ import pyarrow.compute as pc
 class Pseudonymiser:
     """HMAC-SHA256 over Arrow arrays, computing each distinct identifier once per file.
 
-    Known identifiers and their pseudonyms are kept as Arrow arrays, so each batch costs a few
-    vectorised lookups plus one HMAC per identifier not seen before — never a Python call per
-    row.
+    Each batch costs one vectorised dictionary encoding plus one dictionary look-up per
+    distinct value in the batch (a new identifier is hashed once and remembered) — never a
+    Python call per row.
     """
 
     def __init__(self, key: bytes) -> None:
         self._key = key
-        self._known = pa.array([], pa.string())
-        self._pseudonyms = pa.array([], pa.string())
+        self._known: dict[str, str] = {}
+
+    def _digest(self, identifier: str) -> str:
+        digest = hmac.digest(self._key, identifier.encode(), "sha256").hex()
+        self._known[identifier] = digest
+        return digest
 
     def __call__(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
-        values = values.cast(pa.string())
-        distinct = pc.unique(values).drop_null()
-        new = distinct.filter(pc.invert(pc.is_in(distinct, value_set=self._known)))
-        if len(new):
-            digests = [hmac.digest(self._key, v.encode(), "sha256").hex() for v in new.to_pylist()]
-            self._known = pa.concat_arrays([self._known, new.cast(pa.string())])
-            self._pseudonyms = pa.concat_arrays([self._pseudonyms, pa.array(digests, pa.string())])
-        return pc.take(self._pseudonyms, pc.index_in(values, value_set=self._known))
+        if isinstance(values, pa.ChunkedArray):
+            values = pa.concat_arrays(values.chunks) if values.num_chunks else pa.array([])
+        encoded = pc.dictionary_encode(values.cast(pa.string()))
+        known, digest = self._known, self._digest
+        pseudonyms = [
+            known.get(v) or digest(v) for v in encoded.dictionary.to_pylist()
+        ]  # fmt: skip
+        return pc.take(pa.array(pseudonyms, pa.string()), encoded.indices)
 
 
 def pseudonym(key: bytes, identifier: str) -> str:
