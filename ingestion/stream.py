@@ -1,9 +1,11 @@
-"""One pass over a delivered file: the validating query's Arrow batches, streamed to Parquet.
+"""One pass over a delivered file: the validating query's result, streamed to Parquet.
 
-DuckDB parses and checks the file (validate.stage_query) and hands over Arrow batches; each
-batch's good rows get their pseudonyms and constant metadata and go straight into the load's
-`part-0.parquet`, while `validate.Tally` keeps what the file-level judgement needs. The next
-batch is computed on a helper thread while this one is written, so parsing and writing overlap.
+DuckDB parses and checks the file (validate.stage_query) and writes the result, in parallel,
+to an uncompressed staging Parquet file in the load's work folder (its streaming Arrow export
+runs on a single thread, which made it the slowest step). The staged batches are then read
+back in file order; each batch's good rows get their pseudonyms and constant metadata and go
+straight into the load's `part-0.parquet`, while `validate.Tally` keeps what the file-level
+judgement needs. The next batch is read on a helper thread while this one is written.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ def stream(
         query = validate.stage_query(entity, source.columns, as_at, metadata)
         try:
             constants = {"_load_id": record["load_id"], "_source_file": path.name}
-            tally = _write_batches(con, query, entity, source, pseudonymiser, constants, tmp)
+            batches = _staged_batches(con, query, workdir)
+            tally = _write_batches(batches, entity, source, pseudonymiser, constants, tmp)
             return source, tally
         except (duckdb.Error, pa.ArrowException) as error:
             problem = readers.explain_csv_error(error, path.name)
@@ -64,9 +67,24 @@ def stream(
     raise AssertionError("unreachable")
 
 
+def _staged_batches(
+    con: duckdb.DuckDBPyConnection, query: str, workdir: Path
+) -> Iterator[pa.RecordBatch]:
+    """Run `query` with DuckDB's parallel Parquet writer into the work folder (DuckDB's
+    streaming Arrow export runs on one thread only), then read it back batch by batch.
+
+    The staging file still holds identifiers in clear: it lives in the load's work folder,
+    never in the lake, and is deleted with it.
+    """
+    staged = workdir / "staged.parquet"
+    con.execute(
+        f"COPY ({query}) TO {validate.lit(str(staged))} (FORMAT parquet, COMPRESSION uncompressed)"
+    )
+    return pq.ParquetFile(staged).iter_batches(batch_size=BATCH_ROWS)
+
+
 def _write_batches(
-    con: duckdb.DuckDBPyConnection,
-    query: str,
+    batches: Iterator[pa.RecordBatch],
     entity: Entity,
     source: readers.SourceTable,
     pseudonymiser: Pseudonymiser,
@@ -83,7 +101,7 @@ def _write_batches(
     writer = None
     offset = 0
     try:
-        for batch in _prefetched(con.execute(query).to_arrow_reader(BATCH_ROWS)):
+        for batch in _prefetched(batches):
             size = batch.num_rows
             if not source.numbers_rows:  # CSV: the header is row 1, records follow in order
                 rows = np.arange(offset + 2, offset + 2 + size, dtype=np.int64)
@@ -108,7 +126,7 @@ def _replace(batch: pa.RecordBatch, name: str, values: pa.Array) -> pa.RecordBat
     return batch.set_column(batch.schema.get_field_index(name), name, values)
 
 
-def _prefetched(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+def _prefetched(reader: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Iterate `reader` with one batch read ahead on a thread (errors re-raised here)."""
     batches: queue.Queue[object] = queue.Queue(maxsize=2)
     done, stop = object(), threading.Event()
