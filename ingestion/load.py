@@ -197,7 +197,10 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
 def _load(
     settings: Settings, path: Path, entity: Entity, as_at: dt.date, record: dict, final: Path
 ) -> FileOutcome:
-    workdir = settings.state / "work" / f"{record['load_id']}-{os.getpid()}"
+    work = settings.state / "work"
+    for stale in work.glob(f"{record['load_id']}-*"):  # a killed run's staging file and spill
+        shutil.rmtree(stale, ignore_errors=True)
+    workdir = work / f"{record['load_id']}-{os.getpid()}"
     workdir.mkdir(parents=True, exist_ok=True)
     con = _connect(workdir)
     tmp = lake.begin_load(final)
