@@ -24,7 +24,6 @@ import pytest
 
 from ingestion.airflow_local import (
     deliver,
-    refresh_dashboards,
     wait_for_pipeline,
 )
 from tests.dags.e2e import (
@@ -117,16 +116,6 @@ def test_refresh_dashboards_ran_on_marts_and_every_step_succeeded(pipeline: Plat
         "warm_up_cache": "success",
         "dashboard_health_check": "success",
     }
-
-
-def test_demo_refresh_runs_once_more_and_succeeds(pipeline: Platform) -> None:
-    """`airflow_local refresh` (the end of make demo) starts a manual run that succeeds."""
-    wait_until(lambda: _quiet(pipeline, pipeline.delivered_at), 180, every=3)
-
-    run_id = refresh_dashboards(pipeline.api, 180)
-
-    assert run_id.startswith("manual__")
-    assert superset_newest_month(pipeline.settings) == pipeline.newest_month
 
 
 def test_demo_wait_sees_the_finished_pipeline(pipeline: Platform) -> None:
