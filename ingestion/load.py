@@ -150,7 +150,7 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
             elif scanned.long_line is not None:
                 outcome = _reject(settings, record, readers.too_long(path, scanned.long_line), None)
             else:
-                outcome = _load(settings, path, entity, as_at, record, final)
+                outcome = _load(settings, path, entity, as_at, record, final, scanned)
         _finish(settings, path, record, outcome)
     log.debug("%s", outcome.line())
     return outcome
@@ -195,27 +195,52 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _load(
-    settings: Settings, path: Path, entity: Entity, as_at: dt.date, record: dict, final: Path
+    settings: Settings,
+    path: Path,
+    entity: Entity,
+    as_at: dt.date,
+    record: dict,
+    final: Path,
+    scanned: readers.Scan,
 ) -> FileOutcome:
     work = settings.state / "work"
-    for stale in work.glob(f"{record['load_id']}-*"):  # a killed run's staging file and spill
-        shutil.rmtree(stale, ignore_errors=True)
+    _remove_abandoned_work(work)
     workdir = work / f"{record['load_id']}-{os.getpid()}"
-    workdir.mkdir(parents=True, exist_ok=True)
+    with _work_lock(workdir):
+        workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            return _load_in(settings, path, entity, as_at, record, final, workdir, scanned)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _load_in(
+    settings: Settings,
+    path: Path,
+    entity: Entity,
+    as_at: dt.date,
+    record: dict,
+    final: Path,
+    workdir: Path,
+    scanned: readers.Scan,
+) -> FileOutcome:
     con = _connect(workdir)
     tmp = lake.begin_load(final)
     try:
         judgement = None
         try:
-            source, tally = stream.stream(settings, con, path, entity, as_at, record, tmp, workdir)
+            source = stream.stage(con, path, entity, as_at, workdir, trim=scanned.may_need_trim)
             record.update(encoding=source.encoding, file_format=source.file_format)
-            judgement = validate.judge(con, entity, tally)
+            judgement = validate.judge(con, entity)
             _check_file_policy(path.name, entity, judgement)
         except FileRejected as rejection:
             lake.abandon_load(tmp)
             return _reject(settings, record, rejection, judgement, con if judgement else None)
-        if judgement.rows_to_drop:
-            stream.drop_rows(con, tmp, judgement.rows_to_drop)
+        constants = {
+            "_load_id": record["load_id"], "_as_at": as_at.isoformat(),
+            "_source_file": path.name, "_loaded_at": record["started_at"].isoformat(sep=" "),
+        }  # fmt: skip
+        stream.write_lake(con, settings.pseudonym_key, entity, constants, judgement, tmp)
         warnings = (
             [f"extra columns ignored: {', '.join(source.extra_columns)}"]
             if source.extra_columns
@@ -238,7 +263,41 @@ def _load(
     finally:
         con.close()
         lake.abandon_load(tmp)
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _work_lock(workdir: Path) -> Iterator[None]:
+    """Hold `<workdir>.lock` while the work folder is in use, so others can tell it is live."""
+    workdir.parent.mkdir(parents=True, exist_ok=True)
+    lock = workdir.with_name(workdir.name + ".lock")
+    with lock.open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_abandoned_work(work: Path) -> None:
+    """Delete work folders whose process died (kill -9): their staging file and spill hold the
+    delivered values, identifiers included, in clear. A live load holds its folder's lock."""
+    if not work.is_dir():
+        return
+    for folder in work.iterdir():
+        if not folder.is_dir():
+            continue
+        lock = folder.with_name(folder.name + ".lock")
+        with lock.open("a") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # in use by a running load
+            try:
+                shutil.rmtree(folder, ignore_errors=True)
+                lock.unlink(missing_ok=True)
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _check_file_policy(name: str, entity: Entity, judgement: validate.Judgement) -> None:

@@ -1,8 +1,9 @@
 """Personal data rules (contract §3.2, docs/interfaces.md) as DuckDB SQL expressions.
 
-One pseudonymiser for every entity: lowercase hex HMAC-SHA256(key, trimmed identifier), applied
-to the Arrow batches streaming out of the validating query, hashing each distinct identifier
-once. The key stays in Python: it never appears in SQL text, an error message or a log.
+One pseudonym for every entity: lowercase hex HMAC-SHA256(key, trimmed identifier). The loader
+computes it in DuckDB once per distinct identifier and joins it to the rows. The key reaches
+DuckDB only as its two HMAC pads in a registered Arrow table: it never appears in SQL text, an
+error message or a log.
 
 Also here: the NHS number modulus-11 check, age bands at the as-at date, and the postcode
 outward code. Everything else marked PII is simply not selected.
@@ -10,42 +11,46 @@ outward code. Everything else marked PII is simply not selected.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
+
+KEY_VIEW = "pseudonym_key"
+_SHA256_BLOCK = 64
 
 
-class Pseudonymiser:
-    """HMAC-SHA256 over Arrow arrays, computing each distinct identifier once per file.
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """The inner and outer padded keys of HMAC-SHA256 (RFC 2104).
 
-    Each batch costs one vectorised dictionary encoding plus one dictionary look-up per
-    distinct value in the batch (a new identifier is hashed once and remembered) — never a
-    Python call per row.
+    With them SQL computes the HMAC as sha256(opad || sha256(ipad || message)) while the key
+    itself stays out of the query text: the pads reach DuckDB as a registered Arrow table.
     """
+    if len(key) > _SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_SHA256_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
-    def __init__(self, key: bytes) -> None:
-        self._key = key
-        self._known: dict[str, str] = {}
 
-    def _digest(self, identifier: str) -> str:
-        digest = hmac.digest(self._key, identifier.encode(), "sha256").hex()
-        self._known[identifier] = digest
-        return digest
+def register_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """Make the view `pseudonym_key(ipad, opad)` that `pseudonym_sql` reads."""
+    ipad, opad = hmac_pads(key)
+    con.register(KEY_VIEW, pa.table({"ipad": pa.array([ipad]), "opad": pa.array([opad])}))
 
-    def __call__(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
-        if isinstance(values, pa.ChunkedArray):
-            values = pa.concat_arrays(values.chunks) if values.num_chunks else pa.array([])
-        encoded = pc.dictionary_encode(values.cast(pa.string()))
-        known, digest = self._known, self._digest
-        pseudonyms = [
-            known.get(v) or digest(v) for v in encoded.dictionary.to_pylist()
-        ]  # fmt: skip
-        return pc.take(pa.array(pseudonyms, pa.string()), encoded.indices)
+
+def pseudonym_sql(identifier: str) -> str:
+    """SQL for the pseudonym of `identifier` (needs `pseudonym_key` in the FROM clause).
+
+    Meant for distinct identifiers, joined back to the rows: two SHA-256 runs per value are
+    cheap once per person, not once per row.
+    """
+    inner = f"unhex(sha256({KEY_VIEW}.ipad || encode({identifier})))"
+    return f"sha256({KEY_VIEW}.opad || {inner})"
 
 
 def pseudonym(key: bytes, identifier: str) -> str:
-    """The pseudonym of one identifier (the same function as `Pseudonymiser`)."""
+    """The pseudonym of one identifier (the same function as `pseudonym_sql`)."""
     return hmac.digest(key, identifier.strip().encode(), "sha256").hex()
 
 

@@ -2,11 +2,11 @@
 
 `stage_query()` turns the reader's `src` view into the lake's columns plus three helpers: a hash
 of the row's key, a hash of its original values, and — only for a row that breaks a rule — the
-list of every reason (column, value, rule, message). The loader streams that query's Arrow
-batches once; `Tally` keeps the hashes and the bad rows, and `judge()` then works set-wise:
-exact duplicate rows collapse to their first copy, keys that appear with different values are
-quarantined in every copy, and the counts decide the file's fate (contract §3.2). No Python code
-runs per row.
+list of every reason (column, value, rule, message). The loader writes that query's result once
+to a staging file and exposes it as the view `staged` (with `_row`, the row number a user sees);
+`judge()` then works set-wise on it: exact duplicate rows collapse to their first copy, keys that
+appear with different values are quarantined in every copy, and the counts decide the file's
+fate (contract §3.2). No Python code runs per row.
 
 Formula injection: a kept text value starting with `=`, `+`, `-` or `@` could run as a formula
 when someone opens an export in a spreadsheet, so such a row is quarantined (rule `formula`)
@@ -19,11 +19,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ingestion import pseudonymise as pii
 from ingestion.contracts import Column, Entity
+
+FORMULA_STARTS = "=+-@"
 
 
 def _q(name: str) -> str:
@@ -53,7 +53,12 @@ def _typed(column: Column, raw: str) -> str:
         number = f"COALESCE(TRY_CAST({raw} AS DOUBLE), {cleaned})"  # the regexp only if needed
         return f"CASE WHEN isfinite({number}) THEN {number} END"
     if column.type == "date":  # ISO by cast; UK DD/MM/YYYY only where that failed
-        return f"COALESCE(TRY_CAST({raw} AS DATE), CAST(try_strptime({raw}, '%d/%m/%Y') AS DATE))"
+        uk = f"CAST(try_strptime({raw}, '%d/%m/%Y') AS DATE)"
+        # The cast never reads NN/NN/NNNN (a four-character day), so skip its failing attempt.
+        return (
+            f"CASE WHEN {raw} LIKE '__/__/____' THEN {uk}"
+            f" ELSE COALESCE(TRY_CAST({raw} AS DATE), {uk}) END"
+        )
     if column.type == "bool":
         return (
             f"CASE lower({raw}) WHEN 'true' THEN true WHEN 'yes' THEN true WHEN 'y' THEN true"
@@ -118,7 +123,8 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
             condition = f"NOT regexp_full_match({raw}, {lit(column.pattern)})"
             checks.append((condition, name, "pattern", f"{name} is not {column.pattern_hint}"))
         if column.type == "text" and column.pii is None:
-            condition = f"left({raw}, 1) IN ('=', '+', '-', '@')"
+            # ascii() reads the first code point; left() cuts a string (slower, per row).
+            condition = f"ascii({raw}) IN ({', '.join(str(ord(c)) for c in FORMULA_STARTS)})"
             message = f"{name} starts with =, +, - or @ (a spreadsheet formula is not accepted)"
             checks.append((condition, name, "formula", message))
         if column.pii == "nhs_pseudonym":
@@ -133,8 +139,8 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
 def _lake_columns(entity: Entity, as_at: str) -> list[str]:
     """SELECT items giving the lake columns after the PII rules (docs/interfaces.md).
 
-    Pseudonymised columns still hold the (trimmed) identifier here; `Stream` replaces them
-    with pseudonyms batch by batch, so the query itself never sees the key.
+    Pseudonymised columns still hold the (trimmed) identifier here; the lake writer replaces
+    them with pseudonyms, so this query never needs the key.
     """
     items = []
     for column in entity.columns:
@@ -159,13 +165,13 @@ def pseudonymised_columns(entity: Entity) -> list[str]:
     return [names[c.pii] or c.name for c in entity.columns if c.pii in names]
 
 
-def stage_query(
-    entity: Entity, present: list[str], as_at: dt.date, metadata: dict[str, str]
-) -> str:
-    """The one query over `src`: lake columns, metadata, then `_key_hash`, `_row_hash`, `_errors`.
+def stage_query(entity: Entity, present: list[str], as_at: dt.date, trim: bool = True) -> str:
+    """The one query over `src`: lake columns, `_source_row`, then the HELPERS.
+
+    `trim=False` leaves values as read: only for files where trim() would change nothing.
 
     `_errors` is null for a good row; for a bad one, every reason (column, value, rule,
-    message). `metadata` maps metadata column -> SQL literal (`_source_row` comes from `src`).
+    message). Pseudonymised columns still hold the trimmed identifier (see `_lake_columns`).
     """
     as_at_sql = f"DATE '{as_at.isoformat()}'"
     raws = []
@@ -174,6 +180,8 @@ def stage_query(
         trimmed = (  # trim() copies every value; most are ASCII with no space to trim
             f"CASE WHEN starts_with({source}, ' ') OR ends_with({source}, ' ')"
             f" OR strlen({source}) <> length({source}) THEN trim({source}) ELSE {source} END"
+            if trim
+            else source
         )
         raws.append(f"NULLIF({trimmed}, '') AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]
@@ -189,11 +197,11 @@ def stage_query(
     key_hash = (
         f"CASE WHEN {key_null} THEN NULL ELSE hash({', '.join(_q(k) for k in entity.key)}) END"
     )
-    meta = [f"{sql} AS {name}" for name, sql in metadata.items()]
     return f"""
-        WITH raw AS (SELECT src._source_row, {", ".join(raws)} FROM src),
+        WITH raw AS (SELECT CAST(src._source_row AS BIGINT) AS _source_row, {", ".join(raws)}
+                     FROM src),
         typed AS (SELECT *, {", ".join(typed)} FROM raw)
-        SELECT {", ".join(_lake_columns(entity, as_at_sql))}, {", ".join(meta)},
+        SELECT {", ".join(_lake_columns(entity, as_at_sql))}, _source_row,
                {key_hash} AS _key_hash, {row_hash} AS _row_hash,
                CASE WHEN {any_broken}
                     THEN list_filter([{reasons}], reason -> reason IS NOT NULL) END AS _errors
@@ -205,36 +213,13 @@ HELPERS = ["_key_hash", "_row_hash", "_errors"]
 
 
 @dataclass
-class Tally:
-    """What the stream saw: every row's number and hashes, and the bad rows' reasons."""
-
-    rows: list[pa.Array] = field(default_factory=list)
-    key_hashes: list[pa.Array] = field(default_factory=list)
-    row_hashes: list[pa.Array] = field(default_factory=list)
-    bad: list[pa.RecordBatch] = field(default_factory=list)
-
-    def add(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        """Record a batch; return its good rows without the helper columns."""
-        # Copies: a column exported by DuckDB keeps its whole batch alive while referenced.
-        self.rows.append(pa.concat_arrays([batch.column("_source_row")]))
-        self.key_hashes.append(pa.concat_arrays([batch.column("_key_hash")]))
-        self.row_hashes.append(pa.concat_arrays([batch.column("_row_hash")]))
-        errors = batch.column("_errors")
-        good = pc.is_null(errors)
-        if errors.null_count != len(errors):
-            self.bad.append(batch.select(["_source_row", "_errors"]).filter(pc.invert(good)))
-            batch = batch.filter(good)
-        return batch.drop_columns(HELPERS)
-
-
-@dataclass
 class Judgement:
     """The counts and reasons that decide a file's fate."""
 
     rows_in: int
     rows_quarantined: int
     duplicates_collapsed: int
-    rows_to_drop: list[int] = field(default_factory=list)  # written, but duplicates
+    rows_to_drop: int = 0  # good rows left out as duplicate copies (TEMP TABLE dropped)
     reason_counts: dict[str, int] = field(default_factory=dict)
     examples: list[dict[str, object]] = field(default_factory=list)
 
@@ -243,58 +228,44 @@ class Judgement:
         return self.rows_in - self.rows_quarantined - self.duplicates_collapsed
 
 
-def judge(con: duckdb.DuckDBPyConnection, entity: Entity, tally: Tally) -> Judgement:
-    """Duplicates and conflicting keys, set-wise; leaves TEMP TABLE rejected (row per reason)."""
-    seen = pa.table(
-        {
-            "row": pa.chunked_array(tally.rows, pa.int64()),
-            "key_hash": pa.chunked_array(tally.key_hashes, pa.uint64()),
-            "row_hash": pa.chunked_array(tally.row_hashes, pa.uint64()),
-        }
-    )
-    bad = (
-        pa.Table.from_batches(tally.bad)
-        if tally.bad
-        else pa.table({"_source_row": pa.array([], pa.int64()), "_errors": pa.nulls(0)})
-    )
-    con.register("seen_rows", seen)
-    con.register("bad_rows", bad)
+def judge(con: duckdb.DuckDBPyConnection, entity: Entity) -> Judgement:
+    """Duplicates and conflicting keys, set-wise over the view `staged`.
+
+    Leaves TEMP TABLE rejected (a row per reason) for the quarantine file and TEMP TABLE dropped
+    (good rows not to write: every copy of a conflicting key, and repeated exact copies).
+    """
     # Two steps so the common case (no repeated key) keeps no per-key state but a count.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE repeated AS
-        SELECT key_hash FROM seen_rows WHERE key_hash IS NOT NULL
-        GROUP BY key_hash HAVING count(*) > 1
+        SELECT _key_hash AS key_hash FROM staged WHERE _key_hash IS NOT NULL
+        GROUP BY _key_hash HAVING count(*) > 1
         """
     )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE dup_keys AS
-        SELECT key_hash, count(*) AS copies, count(DISTINCT row_hash) AS versions,
-               min(row) AS first_row, list(row ORDER BY row) AS rows
-        FROM seen_rows SEMI JOIN repeated USING (key_hash) GROUP BY key_hash
+        SELECT _key_hash AS key_hash, count(*) AS copies, count(DISTINCT _row_hash) AS versions,
+               min(_row) AS first_row, list(_row ORDER BY _row) AS rows
+        FROM staged WHERE _key_hash IN (SELECT key_hash FROM repeated) GROUP BY _key_hash
         """
     )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE dup_rows AS
-        SELECT s.row, d.versions > 1 AS conflict, d.versions = 1 AND s.row <> d.first_row
-               AS collapsed, d.rows
-        FROM seen_rows s JOIN dup_keys d USING (key_hash)
+        SELECT s._row AS row, s._errors IS NOT NULL AS bad, d.versions > 1 AS conflict,
+               d.versions = 1 AND s._row <> d.first_row AS collapsed, d.rows
+        FROM staged s JOIN dup_keys d ON s._key_hash = d.key_hash
         """
     )
     key = ", ".join(entity.key)
-    errors_sql = (
-        """SELECT b._source_row AS row, unnest(b._errors, recursive := true)
-           FROM bad_rows b WHERE b._source_row NOT IN (SELECT row FROM dup_rows WHERE collapsed)"""
-        if tally.bad
-        else "SELECT NULL::BIGINT AS row, NULL::VARCHAR AS column, NULL::VARCHAR AS value,"
-        " NULL::VARCHAR AS rule, NULL::VARCHAR AS message WHERE false"
-    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE rejected AS
-        SELECT row, "column", value, rule, message FROM ({errors_sql})
+        SELECT row, "column", value, rule, message FROM (
+            SELECT b._row AS row, unnest(b._errors, recursive := true)
+            FROM staged b WHERE b._errors IS NOT NULL
+              AND b._row NOT IN (SELECT row FROM dup_rows WHERE collapsed))
         UNION ALL
         SELECT row, {lit(entity.key[0])}, NULL, 'duplicate_key',
                'the same {key} is on rows ' || array_to_string(rows, ', ')
@@ -302,17 +273,15 @@ def judge(con: duckdb.DuckDBPyConnection, entity: Entity, tally: Tally) -> Judge
         FROM dup_rows WHERE conflict
         """
     )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE dropped AS
+           SELECT row FROM dup_rows WHERE (conflict OR collapsed) AND NOT bad"""
+    )
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-    rows_in = seen.num_rows
+    rows_in = one("SELECT count(*) FROM staged")
     quarantined = one("SELECT count(DISTINCT row) FROM rejected")
     collapsed = one("SELECT count(*) FROM dup_rows WHERE collapsed")
-    drop = [
-        r[0]
-        for r in con.execute(
-            "SELECT row FROM dup_rows WHERE (conflict OR collapsed)"
-            " AND row NOT IN (SELECT _source_row FROM bad_rows)"
-        ).fetchall()
-    ]
+    dropped = one("SELECT count(*) FROM dropped")
     counts = dict(
         con.execute(
             """SELECT "column" || ': ' || rule, count(*) FROM rejected
@@ -325,4 +294,4 @@ def judge(con: duckdb.DuckDBPyConnection, entity: Entity, tally: Tally) -> Judge
             """SELECT * FROM rejected ORDER BY row, "column" LIMIT 20"""
         ).fetchall()
     ]
-    return Judgement(rows_in, quarantined, collapsed, drop, counts, examples)
+    return Judgement(rows_in, quarantined, collapsed, dropped, counts, examples)

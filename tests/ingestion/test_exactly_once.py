@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -13,7 +14,7 @@ import pytest
 
 from ingestion.settings import Settings
 from tests.conftest import VENV_BIN, home_environ
-from tests.ingestion.helpers import VALID, lake_rows, ledger_rows
+from tests.ingestion.helpers import VALID, everything_under, lake_rows, ledger_rows
 
 CAREGOV = str(VENV_BIN / "caregov")
 
@@ -94,3 +95,24 @@ def test_parallel_processes_load_every_file_exactly_once(
     twice_lines = sorted(results[5][0].splitlines()[:1] + results[6][0].splitlines()[:1])
     assert twice_lines[0].startswith("loaded   hr_workers_2024-03-31.csv: 3 rows loaded")
     assert twice_lines[1].startswith("skipped  hr_workers_2024-03-31.csv: identical content")
+
+
+def test_killed_runs_work_folder_is_removed_by_the_next_ingest(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """kill -9 mid-load leaves a work folder holding identifiers in clear; the next ingest of any
+    file removes it, but leaves alone the folder of a load that is still running."""
+    _kill_when_paused(settings.home, tmp_path, "lake", VALID / "clean" / "cm_events_2024-03-31.csv")
+    work = settings.state / "work"
+    (abandoned,) = [p for p in work.iterdir() if p.is_dir()]
+    assert b"C001" in everything_under(abandoned)  # the staging file, uncompressed
+    running = work / "cm_events-20240331-0000000000000000-1"
+    running.mkdir()
+    with running.with_name(running.name + ".lock").open("a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        child = _start(settings.home, VALID / "clean" / "hr_posts_2024-03-31.csv")
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+    assert out.startswith("loaded   hr_posts_2024-03-31.csv")
+    assert not abandoned.exists()
+    assert running.exists()

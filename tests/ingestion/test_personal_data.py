@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import subprocess
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
 import pytest
 
+from ingestion import pseudonymise
 from ingestion.errors import SettingsError
 from ingestion.load import ingest_file, ingest_paths
 from ingestion.pseudonymise import pseudonym as package_pseudonym
@@ -90,3 +95,17 @@ def test_ingest_refuses_to_run_without_a_key_outside_demo_mode(tmp_path: Path) -
         " (or CAREGOV_DEMO=1 for a demo)."
     )
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("key", [b"k", b"test-pseudonym-key-not-secret", b"x" * 64, b"y" * 100])
+def test_sql_pseudonym_is_hmac_sha256_for_any_key_length(key: bytes) -> None:
+    """DuckDB's pseudonym (HMAC pads + sha256) equals Python's HMAC, keys over a block too."""
+    con = duckdb.connect()
+    pseudonymise.register_key(con, key)
+    identifiers = ["C001", "Zoë Ångström", "9434765919", "x" * 200]
+    con.register("ids", pa.table({"v": identifiers}))
+    rows = con.execute(
+        f"SELECT v, {pseudonymise.pseudonym_sql('v')} FROM ids, {pseudonymise.KEY_VIEW}"
+    ).fetchall()
+    expected = {v: hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in identifiers}
+    assert dict(rows) == expected

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from ingestion.load import ingest_file
 from ingestion.settings import Settings
 from tests.ingestion.helpers import lake_rows, pseudonym
@@ -35,3 +37,32 @@ def test_unicode_spaces_case_and_pound_amounts_are_cleaned(
         ("E1", pseudonym("P1"), "Request", None, dt.date(2024, 1, 2), None, "T1", 1234.5, 2),
         ("E2", pseudonym("P2"), "Review", dt.date(2024, 1, 3), None, "Planned", "T2", 7.0, 3),
     ]
+
+
+SHORT_HEADER = (
+    "event_id,person_id,event_type,event_status,event_start_date,request_route_of_access,team_id\n"
+)
+EDGE_SPACES = {
+    "at a line start": " E1,P1,Request,open,2024-01-02,Community / other route,T1\n",
+    "after a comma": "E1,P1,Request,open,2024-01-02,Community / other route, T1\n",
+    "before a comma": "E1,P1 ,Request,open,2024-01-02,Community / other route,T1\n",
+    "before a line end": "E1,P1,Request,open,2024-01-02,Community / other route,T1 \n",
+    "before CR LF": "E1,P1,Request,open,2024-01-02,Community / other route,T1 \r\n",
+    "inside opening quote": 'E1,P1,Request,open,2024-01-02,Community / other route," T1"\n',
+    "inside closing quote": 'E1,P1,Request,open,2024-01-02,Community / other route,"T1 "\n',
+    "at the end of the file": "E1,P1,Request,open,2024-01-02,Community / other route,T1 ",
+}
+
+
+@pytest.mark.parametrize("where", EDGE_SPACES)
+def test_ascii_space_at_a_value_edge_is_trimmed(
+    settings: Settings, tmp_path: Path, where: str
+) -> None:
+    """A plain-ASCII file skips trimming only when no space touches a value's edge."""
+    path = tmp_path / "cm_events_2024-03-31.csv"
+    header = SHORT_HEADER.replace("\n", "\r\n") if where == "before CR LF" else SHORT_HEADER
+    path.write_bytes((header + EDGE_SPACES[where]).encode())
+    outcome = ingest_file(settings, path)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 1, 0)
+    (row,) = lake_rows(settings, "cm_events")
+    assert (row["event_id"], row["person_id"], row["team_id"]) == ("E1", pseudonym("P1"), "T1")
