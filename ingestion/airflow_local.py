@@ -35,11 +35,9 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 COMPONENTS = ("scheduler", "dag-processor", "triggerer", "api-server")
 USER = "admin"
-# name → (slots, description); the DAGs name these pools (dags/caregov_common/policy.py).
-POOLS = {
-    "duckdb_writer": (1, "DuckDB allows one writer: dbt build and publish of build.duckdb"),
-    "lake_ingest": (4, "Concurrent extract loads into the Parquet lake"),
-}
+# The pools the DAGs name (dags/caregov_common/policy.py), in `airflow pools import` form; the
+# production shape imports the same file (docker-compose.yml, airflow-init).
+POOLS_FILE = ROOT / "ops" / "airflow-pools.json"
 # Fast local timings: how often the scheduler loops, the DAG folder is rescanned and the
 # landing folders are polled. Defaults are 1 s / 300 s / 5 s; these keep the demo snappy.
 FAST = {
@@ -146,8 +144,8 @@ class LocalAirflow:
         self.pid_file.write_text(json.dumps({"pgid": launcher.pid, "pids": {}, "port": self.port}))
         self._wait_healthy(timeout)
         api = AirflowAPI(self.url, USER, self.password())
-        for name, (slots, description) in POOLS.items():
-            api.ensure_pool(name, slots, description)
+        for name, pool in json.loads(POOLS_FILE.read_text()).items():
+            api.ensure_pool(name, pool["slots"], pool["description"])
         expected = {path.stem for path in (ROOT / "dags").glob("*.py")}  # file stem = dag_id
         deadline = time.monotonic() + timeout
         while not expected <= set(api.dag_ids()):

@@ -56,37 +56,24 @@ class EncodingFallback(Exception):
 
 @dataclass
 class Scan:
-    """One pass over the delivered bytes: their hash, the first line too long to read, and
-    whether any value may need trimming."""
+    """One pass over the delivered bytes: their hash, and the first line too long to read."""
 
     sha256: str
     long_line: int | None  # line number, for CSV files only
-    may_need_trim: bool = True
-
-
-# A value starting or ending with a space sits next to a field boundary: `,` `"` or a line end.
-_SPACE_AT_EDGE = (b", ", b" ,", b"\n ", b" \n", b" \r", b'" ', b' "')
 
 
 def scan(path: Path) -> Scan:
-    """Hash the file, find any line over MAX_LINE_BYTES, and look for values to trim.
+    """Hash the file and find any line over MAX_LINE_BYTES in the same read.
 
     DuckDB's CSV reader silently drops a line longer than its buffer instead of failing, so
-    over-long lines are caught here, before parsing, and the file is refused. In a file of
-    ASCII bytes only trim() can change nothing but a space at a value's edge, so when no space
-    touches a comma, quote or line end the validating query skips trimming altogether.
+    over-long lines are caught here, before parsing, and the file is refused.
     """
     digest = hashlib.sha256()
     chunk_bytes = MAX_LINE_BYTES // 2
     since_newline, newlines, long_line = 0, 0, None
-    may_need_trim, previous = False, b""
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_bytes):
             digest.update(chunk)
-            if not may_need_trim:
-                joined = previous + chunk  # a pair may straddle two chunks
-                may_need_trim = not chunk.isascii() or any(p in joined for p in _SPACE_AT_EDGE)
-                previous = chunk[-1:]
             if long_line is None:
                 first = chunk.find(b"\n")
                 if first == -1:
@@ -98,9 +85,7 @@ def scan(path: Path) -> Scan:
                 if since_newline > MAX_LINE_BYTES:
                     long_line = newlines + 1
                 newlines += chunk.count(b"\n")
-    is_csv = file_format(path) == "csv"
-    may_need_trim = may_need_trim or previous == b" " or not is_csv
-    return Scan(digest.hexdigest(), long_line if is_csv else None, may_need_trim)
+    return Scan(digest.hexdigest(), long_line if file_format(path) == "csv" else None)
 
 
 def too_long(path: Path, line: int) -> FileRejected:

@@ -24,17 +24,40 @@ SQLALCHEMY_DATABASE_URI = os.environ.get("CAREGOV_SUPERSET_DATABASE_URI") or (
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = None
 
-# A real cache, so the nightly warm-up after a build actually pre-computes chart data.
-_cache_dir = str(_state / "cache")
-CACHE_CONFIG = {
-    "CACHE_TYPE": "FileSystemCache",
-    "CACHE_DIR": _cache_dir,
-    "CACHE_DEFAULT_TIMEOUT": 86400,
-    "CACHE_KEY_PREFIX": "caregov_",
-}
+# A real cache, so the nightly warm-up after a build actually pre-computes chart data: files under
+# the state folder locally; Redis (shared by every web and Celery worker) when
+# CAREGOV_SUPERSET_REDIS_URL is set, as in docker-compose.yml.
+_redis_url = os.environ.get("CAREGOV_SUPERSET_REDIS_URL")
+if _redis_url:
+    CACHE_CONFIG = {
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": _redis_url,
+        "CACHE_DEFAULT_TIMEOUT": 86400,
+        "CACHE_KEY_PREFIX": "caregov_",
+    }
+else:
+    CACHE_CONFIG = {
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(_state / "cache"),
+        "CACHE_DEFAULT_TIMEOUT": 86400,
+        "CACHE_KEY_PREFIX": "caregov_",
+    }
 DATA_CACHE_CONFIG = {**CACHE_CONFIG, "CACHE_KEY_PREFIX": "caregov_data_"}
 FILTER_STATE_CACHE_CONFIG = {**CACHE_CONFIG, "CACHE_KEY_PREFIX": "caregov_filter_"}
 EXPLORE_FORM_DATA_CACHE_CONFIG = {**CACHE_CONFIG, "CACHE_KEY_PREFIX": "caregov_explore_"}
+
+if _redis_url:
+
+    class CeleryConfig:
+        """Superset's worker (cache warm-up, reports, async queries) takes work from Redis."""
+
+        broker_url = _redis_url
+        result_backend = _redis_url
+        imports = ("superset.sql_lab", "superset.tasks.scheduler", "superset.tasks.cache")
+        worker_prefetch_multiplier = 1
+        task_acks_late = False
+
+    CELERY_CONFIG = CeleryConfig
 
 # The role/user/permission REST endpoints that `caregov superset sync` uses for security.
 FAB_ADD_SECURITY_API = True

@@ -122,3 +122,16 @@ def test_whole_dags_folder_parses_in_under_a_second() -> None:
 def _callbacks(task: Any) -> list[Any]:
     callbacks = task.on_failure_callback
     return list(callbacks) if isinstance(callbacks, list | tuple) else [callbacks]
+
+
+def test_every_pool_a_task_names_is_provisioned(dagbag: Any) -> None:
+    """Both the local Airflow and docker-compose's airflow-init import ops/airflow-pools.json;
+    a task naming a pool missing there would never be scheduled."""
+    import json
+
+    from ingestion.airflow_local import POOLS_FILE
+
+    pools = json.loads(POOLS_FILE.read_text())
+    named = {task.pool for dag in dagbag.dags.values() for task in dag.tasks}
+    assert named - {"default_pool"} <= set(pools)
+    assert pools["duckdb_writer"]["slots"] == 1
