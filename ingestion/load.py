@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +132,9 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
         "started_at": started, "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0,
         "duplicates_collapsed": 0,
     }  # fmt: skip
-    with _locked(settings, sha256):
+    with _locked(settings, sha256), ThreadPoolExecutor(max_workers=1) as helper:
+        # The archive copy (disk-bound, off the GIL) runs while the file is loaded.
+        archived = helper.submit(lake.archive, settings, path, record["source"], sha256)
         earlier = ledger.loaded_by(settings, sha256)
         if earlier:
             outcome = FileOutcome(
@@ -150,15 +153,17 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
             elif scanned.long_line is not None:
                 outcome = _reject(settings, record, readers.too_long(path, scanned.long_line), None)
             else:
-                outcome = _load(settings, path, entity, as_at, record, final, scanned)
-        _finish(settings, path, record, outcome)
+                outcome = _load(settings, path, entity, as_at, record, final)
+        _finish(settings, path, record, outcome, archived)
     log.debug("%s", outcome.line())
     return outcome
 
 
-def _finish(settings: Settings, path: Path, record: dict, outcome: FileOutcome) -> None:
-    """Archive, record in the ledger, mark, and only then take the file out of landing."""
-    lake.archive(settings, path, record["source"], record["sha256"])
+def _finish(
+    settings: Settings, path: Path, record: dict, outcome: FileOutcome, archived: Future[Path]
+) -> None:
+    """Once archived, record in the ledger, mark, and only then take the file out of landing."""
+    archived.result()
     lake.pause_if_asked("ledger")
     finished = _now()
     record.update(
@@ -195,13 +200,7 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _load(
-    settings: Settings,
-    path: Path,
-    entity: Entity,
-    as_at: dt.date,
-    record: dict,
-    final: Path,
-    scanned: readers.Scan,
+    settings: Settings, path: Path, entity: Entity, as_at: dt.date, record: dict, final: Path
 ) -> FileOutcome:
     work = settings.state / "work"
     _remove_abandoned_work(work)
@@ -209,7 +208,7 @@ def _load(
     with _work_lock(workdir):
         workdir.mkdir(parents=True, exist_ok=True)
         try:
-            return _load_in(settings, path, entity, as_at, record, final, workdir, scanned)
+            return _load_in(settings, path, entity, as_at, record, final, workdir)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -222,14 +221,13 @@ def _load_in(
     record: dict,
     final: Path,
     workdir: Path,
-    scanned: readers.Scan,
 ) -> FileOutcome:
     con = _connect(workdir)
     tmp = lake.begin_load(final)
     try:
         judgement = None
         try:
-            source = stream.stage(con, path, entity, as_at, workdir, trim=scanned.may_need_trim)
+            source = stream.stage(con, path, entity, as_at, workdir)
             record.update(encoding=source.encoding, file_format=source.file_format)
             judgement = validate.judge(con, entity)
             _check_file_policy(path.name, entity, judgement)

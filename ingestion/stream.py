@@ -31,20 +31,14 @@ STAGING_OPTIONS = "FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIM
 
 
 def stage(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    entity: Entity,
-    as_at: dt.date,
-    workdir: Path,
-    trim: bool = True,
+    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, as_at: dt.date, workdir: Path
 ) -> readers.SourceTable:
     """Run the validating query into the staging file and create the view `staged`; CSV bytes
-    that are not UTF-8 are retried once as Windows-1252. `trim=False` when the scan showed that
-    no value has a space or non-ASCII character at its edges."""
+    that are not UTF-8 are retried once as Windows-1252."""
     staged = workdir / STAGED
     for encoding in ("utf-8", "windows-1252"):
         source = readers.open_extract(con, path, entity, workdir, encoding)
-        query = validate.stage_query(entity, source.columns, as_at, trim)
+        query = validate.stage_query(entity, source.columns, as_at)
         try:
             con.execute(f"COPY ({query}) TO {validate.lit(str(staged))} ({STAGING_OPTIONS})")
         except duckdb.Error as error:

@@ -165,10 +165,8 @@ def pseudonymised_columns(entity: Entity) -> list[str]:
     return [names[c.pii] or c.name for c in entity.columns if c.pii in names]
 
 
-def stage_query(entity: Entity, present: list[str], as_at: dt.date, trim: bool = True) -> str:
+def stage_query(entity: Entity, present: list[str], as_at: dt.date) -> str:
     """The one query over `src`: lake columns, `_source_row`, then the HELPERS.
-
-    `trim=False` leaves values as read: only for files where trim() would change nothing.
 
     `_errors` is null for a good row; for a bad one, every reason (column, value, rule,
     message). Pseudonymised columns still hold the trimmed identifier (see `_lake_columns`).
@@ -180,8 +178,6 @@ def stage_query(entity: Entity, present: list[str], as_at: dt.date, trim: bool =
         trimmed = (  # trim() copies every value; most are ASCII with no space to trim
             f"CASE WHEN starts_with({source}, ' ') OR ends_with({source}, ' ')"
             f" OR strlen({source}) <> length({source}) THEN trim({source}) ELSE {source} END"
-            if trim
-            else source
         )
         raws.append(f"NULLIF({trimmed}, '') AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]

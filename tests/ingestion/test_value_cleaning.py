@@ -58,7 +58,8 @@ EDGE_SPACES = {
 def test_ascii_space_at_a_value_edge_is_trimmed(
     settings: Settings, tmp_path: Path, where: str
 ) -> None:
-    """A plain-ASCII file skips trimming only when no space touches a value's edge."""
+    """A plain-ASCII space is trimmed wherever it meets a value: line start or end, comma,
+    quote, end of file (the query trims only values that need it, so each edge is checked)."""
     path = tmp_path / "cm_events_2024-03-31.csv"
     header = SHORT_HEADER.replace("\n", "\r\n") if where == "before CR LF" else SHORT_HEADER
     path.write_bytes((header + EDGE_SPACES[where]).encode())
