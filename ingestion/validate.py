@@ -182,9 +182,11 @@ def stage_query(entity: Entity, present: list[str], as_at: dt.date) -> str:
         raws.append(f"NULLIF({trimmed}, '') AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]
     checks = _checks(entity)
-    any_broken = " OR ".join(f"COALESCE({c[0]}, false)" for c in checks)
+    # No COALESCE(…, false) needed: CASE WHEN takes a null condition as false, and in an OR a
+    # null only matters when nothing is true.
+    any_broken = " OR ".join(f"({c[0]})" for c in checks)
     reasons = ", ".join(
-        f"CASE WHEN COALESCE({condition}, false) THEN {{'column': {lit(column)},"
+        f"CASE WHEN {condition} THEN {{'column': {lit(column)},"
         f" 'value': {_q('r_' + column)}, 'rule': {lit(rule)}, 'message': {lit(message)}}} END"
         for condition, column, rule, message in checks
     )
