@@ -335,16 +335,25 @@ def wait_for_pipeline(
     """Wait until the landing zone is drained, no run is queued or running (twice in a row, a
     few seconds apart), and `build_warehouse` (and `refresh_dashboards` if asked) succeeded
     after `since` — or nothing new was loaded and a serving warehouse already exists (a repeat
-    delivery is skipped). Return the run states seen; raise CaregovError on failure or timeout."""
+    delivery is skipped). Return the run states seen; raise CaregovError on failure, when an
+    ingest run failed and files are left waiting with nothing running, or on timeout."""
     needed = ["build_warehouse"] + (["refresh_dashboards"] if dashboards else [])
     deadline = time.monotonic() + timeout
-    quiet = 0
+    quiet = stalled = 0
     states: dict[str, list[str]] = {}
     while time.monotonic() < deadline:
         states = pipeline_state(api, since)
-        busy = bool(waiting_files(settings.landing)) or any(
-            s in ACTIVE for runs in states.values() for s in runs
-        )
+        active = any(s in ACTIVE for runs in states.values() for s in runs)
+        waiting = waiting_files(settings.landing)
+        busy = bool(waiting) or active
+        # A crashed ingest leaves its file in landing, where nothing will pick it up again.
+        crashed = [d for d, runs in states.items() if d.startswith("ingest_") and "failed" in runs]
+        stalled = stalled + 1 if (waiting and crashed and not active) else 0
+        if stalled >= 3:
+            raise CaregovError(
+                f"{', '.join(crashed)} failed and {len(waiting)} file(s) are still waiting in "
+                f"{settings.landing}; see the task logs in the Airflow UI"
+            )
         nothing_new = not states.get("build_warehouse") and settings.serving_db.exists()
         done = nothing_new or all("success" in states.get(d, []) for d in needed)
         quiet = quiet + 1 if (not busy and done) else 0
