@@ -6,17 +6,20 @@ A generated council at scale 20 is ingested, except for one extra daily cm_event
 is ingested and the nightly (incremental) build is timed: the ratio of the two is the figure.
 Then the typical dashboard queries run against the serving warehouse, each on its own read-only
 connection as Superset opens them, and their 95th-percentile latency is reported.
-Set CAREGOV_BENCH_SCALE / CAREGOV_BENCH_MONTHS to measure other sizes.
+Each build's time is printed with where it went (dbt's node times by kind, slowest nodes).
+Set CAREGOV_BENCH_SCALE / CAREGOV_BENCH_MONTHS to measure other sizes, and
+CAREGOV_BENCH_WORKDIR to keep the generated and ingested home there and reuse it across runs.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import logging
 import os
+import shutil
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -25,9 +28,7 @@ import duckdb
 from ingestion.generate import generate_council
 from ingestion.load import ingest_paths
 from ingestion.settings import Settings
-from ingestion.warehouse import build_and_publish, dbt_command, dbt_environment
-
-log = logging.getLogger(__name__)
+from ingestion.warehouse import BuildResult, build_and_publish, dbt_command, dbt_environment
 
 SCALE = float(os.environ.get("CAREGOV_BENCH_SCALE", "20"))
 MONTHS = int(os.environ.get("CAREGOV_BENCH_MONTHS", "24"))
@@ -74,14 +75,20 @@ CHART_QUERIES = (
 
 def figures(workdir: Path) -> dict[str, float]:
     home = workdir / "caregov-home"
-    home.mkdir(parents=True, exist_ok=True)
-    settings = Settings.from_env(
-        {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": "bench-key"}
-    )
-    extracts = workdir / "extracts"
-    summary = generate_council(extracts, seed=7, months=MONTHS, scale=SCALE, messy=False)
-    delta = _cut_daily_delta(extracts, workdir / "daily", summary.rows("cm_events"))
-    ingest_paths(settings, [extracts], echo=lambda _line: None)
+    settings = _settings(home)
+    reuse = os.environ.get("CAREGOV_BENCH_WORKDIR")
+    if reuse:
+        # Generating and ingesting scale 20 takes minutes: keep one ingested home (without the
+        # daily delta) and start each run from a copy of it.
+        kept = Path(reuse)
+        if not (kept / "ready").exists():
+            shutil.rmtree(kept, ignore_errors=True)
+            _prepare(kept, _settings(kept / "caregov-home"))
+            (kept / "ready").touch()
+        shutil.copytree(kept / "caregov-home", home, symlinks=True)
+        delta = kept / "daily"
+    else:
+        delta = _prepare(workdir, settings)
     subprocess.run(
         dbt_command(settings, "parse"),
         env=dbt_environment(settings),
@@ -93,17 +100,53 @@ def figures(workdir: Path) -> dict[str, float]:
     full = build_and_publish(settings, full_refresh=True)
     full_seconds = time.monotonic() - started
     assert full.ok, full.describe()
+    _report("full refresh", full_seconds, full)
 
     ingest_paths(settings, [delta], echo=lambda _line: None)
     started = time.monotonic()
     nightly = build_and_publish(settings)
     nightly_seconds = time.monotonic() - started
     assert nightly.ok, nightly.describe()
-    log.info("full refresh %.1fs, nightly %.1fs", full_seconds, nightly_seconds)
+    _report("nightly", nightly_seconds, nightly)
     return {
         "build_incremental_ratio": nightly_seconds / full_seconds,
         "chart_query_p95_ms": chart_query_p95_ms(settings.serving_db),
     }
+
+
+def _settings(home: Path) -> Settings:
+    home.mkdir(parents=True, exist_ok=True)
+    return Settings.from_env(
+        {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": "bench-key"}
+    )
+
+
+def _prepare(workdir: Path, settings: Settings) -> Path:
+    """Generate and ingest the council, keeping back the daily delta; returns the delta folder."""
+    extracts = workdir / "extracts"
+    summary = generate_council(extracts, seed=7, months=MONTHS, scale=SCALE, messy=False)
+    delta = _cut_daily_delta(extracts, workdir / "daily", summary.rows("cm_events"))
+    ingest_paths(settings, [extracts], echo=lambda _line: None)
+    return delta
+
+
+def _report(label: str, seconds: float, result: BuildResult) -> None:
+    """Where a build's time went: wall time, dbt's own run time, per node kind, slowest nodes."""
+    results = result.run_results.get("results", [])
+    by_kind: dict[str, float] = {}
+    for node in results:
+        kind = node["unique_id"].split(".", 1)[0]
+        by_kind[kind] = by_kind.get(kind, 0.0) + node.get("execution_time", 0.0)
+    slowest = sorted(results, key=lambda node: -node.get("execution_time", 0.0))[:5]
+    kinds = ", ".join(f"{kind} {total:.1f}s" for kind, total in sorted(by_kind.items()))
+    nodes = ", ".join(
+        f"{node['unique_id'].split('.')[-1]} {node['execution_time']:.1f}s" for node in slowest
+    )
+    print(
+        f"{label}: {seconds:.1f}s, dbt nodes {result.run_results.get('elapsed_time', 0):.1f}s"
+        f" ({kinds}); slowest: {nodes}",
+        file=sys.stderr,
+    )
 
 
 def chart_query_p95_ms(serving: Path) -> float:

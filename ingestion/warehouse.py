@@ -1,7 +1,9 @@
 """Build the governance warehouse with dbt and publish it blue/green (contract §2, §4, §5).
 
-One `dbt build` (models, seeds, data tests, unit tests) writes `warehouse/build.duckdb`; only if
-every node passed is that file checkpointed, copied beside the serving file and renamed onto
+One `dbt build` (models, seeds, data tests, unit tests) writes `warehouse/build.duckdb`; a nightly
+(incremental) build with unchanged code runs only what the loads since the published build and
+today's date can change, without unit tests and seeds (`nightly_scope`). Only if every node
+passed are the marts written to a new file beside the serving file, which is renamed onto
 `warehouse/governance.duckdb` with `os.replace`, so readers (Superset, `caregov metrics`) always
 open either yesterday's complete warehouse or today's, never a half-built or failed one, and never
 meet a lock: DuckDB allows one writer or many readers per file, and nobody writes the serving
@@ -13,6 +15,7 @@ one home are serialised by a file lock under `settings.state`.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -24,6 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +123,10 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["CAREGOV_HOME"] = str(settings.home)
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    # Importing dbt compiles hundreds of modules: with their bytecode cached (in the home's own
+    # folder, never in the repository or the virtualenv) every dbt run starts seconds sooner.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", str(settings.state / "pycache"))
     return env
 
 
@@ -139,7 +147,10 @@ def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildRe
     started = time.monotonic()
     settings.warehouse.mkdir(parents=True, exist_ok=True)
     with build_lock(settings):
-        code = _run_dbt_build(settings, full_refresh)
+        # Taken before dbt reads the lake: a load that lands during the build counts as new next
+        # time, whether or not this build saw it.
+        state = build_state(settings)
+        code = _run_dbt_build(settings, full_refresh, state)
         run_results = _read_json(dbt_paths(settings)[0] / "run_results.json")
         failed = [r for r in run_results.get("results", []) if r.get("status") not in PASSED]
         if code != 0 or failed or not run_results:
@@ -148,14 +159,19 @@ def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildRe
                 False, False, time.monotonic() - started, settings.serving_db, run_results, error
             )
         publish(settings)
+        record_published_state(settings, state)
     return BuildResult(True, True, time.monotonic() - started, settings.serving_db, run_results)
 
 
-def _run_dbt_build(settings: Settings, full_refresh: bool) -> int:
+def _run_dbt_build(settings: Settings, full_refresh: bool, state: dict[str, Any]) -> int:
     target_path, _ = dbt_paths(settings)
     (target_path / "run_results.json").unlink(missing_ok=True)
     # --fail-fast: the first failure already means nothing is published, so stop there.
-    args = ["build", "--fail-fast", *(["--full-refresh"] if full_refresh else [])]
+    args = [
+        "build",
+        "--fail-fast",
+        *(["--full-refresh"] if full_refresh else nightly_scope(settings, state)),
+    ]
     command = dbt_command(settings, *args)
     log.info("running %s", " ".join(args))
     with (
@@ -183,13 +199,136 @@ def _run_dbt_build(settings: Settings, full_refresh: bool) -> int:
         return process.wait()
 
 
+def nightly_scope(settings: Settings, state: dict[str, Any]) -> list[str]:
+    """What an incremental build runs: what the loads since the published build can change.
+
+    Every node of the published build was built by the same code from the lake as it was then,
+    so when the code has not changed (`code_version`) only nodes downstream of an entity (or the
+    ledger) with loads added, replaced or removed since then, and `data_freshness` (it depends
+    on today's date), can change; the others are in build.duckdb as published, and their data
+    tests passed on the same rows. Unit tests check the SQL on fixed inputs and seeds are part
+    of the code, so neither runs then. When the code changed, or there is no published build to
+    compare with, everything runs.
+    """
+    published = _read_json(_published_state_path(settings))
+    same_code = published.get("code") == state.get("code")
+    if not (same_code and settings.serving_db.exists() and settings.build_db.exists()):
+        return []
+    before, now = published.get("loads", {}), state.get("loads", {})
+    differ = {i for i in before.keys() | now.keys() if before.get(i) != now.get(i)}
+    changed = {tuple((now.get(i) or before[i])[2:4]) for i in differ}
+    selectors = [f"source:{source}.{entity}+" for source, entity in sorted(changed)]
+    if changed:
+        selectors.append("source:lake.ledger+")
+    return ["--select", *selectors, "data_freshness", "--exclude", "resource_type:unit_test"]
+
+
+def build_state(settings: Settings) -> dict[str, Any]:
+    """What a build starts from: the code's version and every ledger record."""
+    published = _read_json(_published_state_path(settings)).get("loads", {})
+    return {"code": code_version(), "loads": ledger_snapshot(settings, published)}
+
+
+def code_version() -> str:
+    """A digest of the dbt project's files and of the dbt, adapter and DuckDB versions."""
+    digest = hashlib.sha256()
+    for package in ("dbt-core", "dbt-duckdb", "duckdb"):
+        digest.update(f"{package}=={metadata.version(package)}\n".encode())
+    project = sorted(
+        path
+        for path in PROFILES_DIR.rglob("*")
+        if path.is_file()
+        and path.suffix in {".sql", ".yml", ".yaml", ".csv"}
+        and not {"target", "dbt_packages", "logs"} & set(path.relative_to(PROFILES_DIR).parts)
+    )
+    files = [ROOT / "dbt_project.yml", *project]
+    for path in files:
+        digest.update(f"{path.relative_to(ROOT)}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ledger_snapshot(
+    settings: Settings, known: dict[str, list[Any]] | None = None
+) -> dict[str, list[Any]]:
+    """Every ledger record: load id → [file mtime, size, source, entity]. Records whose file is
+    as in `known` are not read again."""
+    known = known or {}
+    records: dict[str, list[Any]] = {}
+    unread: list[str] = []
+    for path in sorted(settings.ledger.glob("*.parquet")) if settings.ledger.exists() else []:
+        stat = path.stat()
+        seen = known.get(path.stem)
+        if seen and seen[:2] == [stat.st_mtime_ns, stat.st_size]:
+            records[path.stem] = seen
+        else:
+            unread.append(str(path))
+    if unread:
+        with duckdb.connect() as con:
+            rows = con.execute(
+                "select load_id, source, entity, filename from read_parquet(?, filename = true)",
+                [unread],
+            ).fetchall()
+        for load_id, source, entity, filename in rows:
+            stat = os.stat(filename)
+            records[str(load_id)] = [stat.st_mtime_ns, stat.st_size, str(source), str(entity)]
+    return records
+
+
+def record_published_state(settings: Settings, state: dict[str, Any]) -> None:
+    """Remember what the published build started from (what `nightly_scope` compares with)."""
+    _write_json(_published_state_path(settings), state)
+
+
+def _published_state_path(settings: Settings) -> Path:
+    return settings.state / "warehouse-published.json"
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write beside and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    staged.write_text(json.dumps(data))
+    os.replace(staged, path)
+
+
 def publish(settings: Settings) -> None:
-    """Checkpoint the build file, copy it beside the serving file, rename it into place."""
+    """Write the marts to a new file beside the serving file and rename it into place.
+
+    Only schema `marts` is served (contract §5, §7): Superset and `caregov metrics` read nothing
+    else. So the row-level staging and intermediate relations stay in build.duckdb, and publishing
+    writes a few megabytes instead of copying the whole build file (which only grows as dbt
+    rebuilds tables). Table and column descriptions go along.
+    """
     with duckdb.connect(str(settings.build_db)) as con:
         con.execute("checkpoint")
     folder = settings.serving_db.parent
     staged = folder / f".{settings.serving_db.name}.{os.getpid()}.tmp"
-    shutil.copyfile(settings.build_db, staged)
+    staged.unlink(missing_ok=True)
+    with duckdb.connect(str(staged)) as con:
+        con.execute(f"attach {_literal(str(settings.build_db))} as build (read_only)")
+        con.execute("begin transaction")
+        con.execute("create schema marts")
+        relations = con.execute(
+            "select table_name, comment from duckdb_tables()"
+            " where database_name = 'build' and schema_name = 'marts'"
+            " union all select view_name, comment from duckdb_views()"
+            " where database_name = 'build' and schema_name = 'marts' and not internal"
+            " order by 1"
+        ).fetchall()
+        for name, comment in relations:
+            table = f'marts."{name}"'
+            con.execute(f"create table {table} as select * from build.{table}")
+            if comment:
+                con.execute(f"comment on table {table} is {_literal(comment)}")
+        for name, column, comment in con.execute(
+            "select table_name, column_name, comment from duckdb_columns()"
+            " where database_name = 'build' and schema_name = 'marts' and comment is not null"
+        ).fetchall():
+            con.execute(f'comment on column marts."{name}"."{column}" is {_literal(comment)}')
+        con.execute("commit")
+        con.execute("detach build")
+        con.execute("checkpoint")
     with staged.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(staged, settings.serving_db)
@@ -199,6 +338,11 @@ def publish(settings: Settings) -> None:
         shutil.copyfile(manifest, staged_manifest)
         os.replace(staged_manifest, folder / "manifest.json")
     log.info("published %s", settings.serving_db)
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _read_json(path: Path) -> dict[str, Any]:

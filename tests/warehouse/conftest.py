@@ -5,9 +5,9 @@ whole life the tests check, recording what each step left behind:
 
 1. a lake with 14 months of every entity except improvement_actions (never delivered yet):
    build 1 must pass;
-2. improvement_actions for all 15 months, month 15 of everything else and one more daily delta
-   (append-only, like ingestion):
-   build 2 (incremental);
+2. improvement_actions for all 15 months, month 15 of everything else, one more daily delta
+   (append-only, like ingestion) and next versions of a few events that move the waiting-list
+   figures of earlier months: build 2 (incremental);
 3. `--full-refresh` while reader processes loop on the serving file: build 3;
 4. a planted lake row that breaks a dbt test: build 4 must fail and leave the serving file as it
    was (the row is then removed so the lake matches the serving warehouse again).
@@ -32,7 +32,7 @@ from ingestion.settings import Settings
 from ingestion.warehouse import BuildResult, build_and_publish
 from tests.conftest import home_environ
 from tests.warehouse import synthetic
-from tests.warehouse.lake import write_delivery
+from tests.warehouse.lake import lake_columns, write_delivery
 
 MONTHS, SCALE, START = 15, 0.1, "2024-04"
 MARTS = (
@@ -90,6 +90,46 @@ def _write_lake(settings: Settings, months: int, skip: str) -> None:
         ledger.unlink()
 
 
+def _new_versions_of_some_events(settings: Settings, as_at: dt.date) -> None:
+    """A cm_events delivery whose versions change figures of months long past: a waiting
+    assessment that started the day after its request, and an open long-term service and a
+    completed review that move to another person (who gains them; their old person loses them).
+    The incremental build must recompute exactly those queue items and people."""
+    glob = settings.raw / "cm_events" / "as_at=*" / "load=*" / "*.parquet"
+    names = [name for name, _ in lake_columns()["cm_events"] if not name.startswith("_")]
+    current = (
+        f"select * from read_parquet('{glob}') qualify row_number() over"
+        " (partition by event_id order by _as_at desc, _loaded_at desc) = 1"
+    )
+    wanted = {
+        "assessment": "event_type = 'Assessment' and requested_date is not null"
+        " and event_start_date is null and event_end_date is null",
+        "service": "event_type = 'Service' and service_type like 'Long term support%'"
+        " and event_end_date is null",
+        "review": "event_type = 'Review' and event_status = 'completed'",
+    }
+    with duckdb.connect() as con:
+        picked = {}
+        for kind, where in wanted.items():
+            cursor = con.execute(
+                f"select {', '.join(names)} from ({current}) where {where} order by event_id limit 1"
+            )
+            row = cursor.fetchone()
+            assert row is not None, f"the synthetic lake has no {kind} to change"
+            picked[kind] = dict(zip(names, row, strict=True))
+        moved_from = {picked["service"]["person_id"], picked["review"]["person_id"]}
+        quoted = ", ".join(f"'{p}'" for p in moved_from)
+        (other,) = con.execute(
+            f"select min(person_id) from ({current}) where person_id not in ({quoted})"
+        ).fetchone()
+    picked["assessment"]["event_start_date"] = picked["assessment"][
+        "requested_date"
+    ] + dt.timedelta(days=1)
+    picked["service"]["person_id"] = other
+    picked["review"]["person_id"] = other
+    write_delivery(settings, "cm_events", as_at, list(picked.values()))
+
+
 @pytest.fixture(scope="session")
 def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
     home = tmp_path_factory.mktemp("warehouse-life") / "caregov-home"
@@ -108,6 +148,7 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
     # 2. Month 15 and a daily delta (months 1-14 are rewritten byte for byte).
     synthetic.build_synthetic_lake(settings, start=START, months=MONTHS, scale=SCALE)
     synthetic.append_daily_delta(settings, start=START, months=MONTHS, scale=SCALE)
+    _new_versions_of_some_events(settings, dt.date.fromisoformat("2025-07-02"))
     incremental = build_and_publish(settings)
     assert incremental.ok, incremental.describe()
     incremental_marts = marts_digest(settings.serving_db)

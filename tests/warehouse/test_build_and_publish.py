@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import duckdb
 
 from ingestion.settings import Settings
+from ingestion.warehouse import (
+    BuildResult,
+    build_state,
+    nightly_scope,
+    record_published_state,
+)
 from tests.warehouse.conftest import MARTS, WarehouseLife
+from tests.warehouse.lake import write_ledger
 
 
 def test_build_publishes_every_marts_table_and_the_manifest(warehouse: Settings) -> None:
@@ -41,13 +49,85 @@ def test_full_refresh_gives_the_same_marts_as_the_incremental_build(
 
 
 def test_incremental_models_are_incremental(warehouse_life: WarehouseLife) -> None:
-    """The large delta entities' current-state models are built incrementally."""
+    """The large delta entities' current-state models, and the waiting-list items and overdue
+    reviews built on cm_events, are built incrementally."""
     results = {r["unique_id"]: r for r in warehouse_life.incremental.run_results["results"]}
-    for model in ("int_cm_events_current", "int_complaints_current"):
-        assert results[f"model.caregov.{model}"]["status"] == "success"
     manifest = json.loads((warehouse_life.settings.warehouse / "manifest.json").read_text())
-    node = manifest["nodes"]["model.caregov.int_cm_events_current"]
-    assert node["config"]["materialized"] == "incremental"
+    for model in (
+        "int_cm_events_current",
+        "int_complaints_current",
+        "int_cm_queue_item_months",
+        "int_cm_review_overdue_months",
+        "int_cm_review_event_people",
+    ):
+        assert results[f"model.caregov.{model}"]["status"] == "success"
+        node = manifest["nodes"][f"model.caregov.{model}"]
+        assert node["config"]["materialized"] == "incremental"
+
+
+def test_nightly_build_runs_what_new_loads_can_change(warehouse_life: WarehouseLife) -> None:
+    """Unit tests and seeds run in the first build and in a full refresh. The nightly build after
+    loads of every entity runs every model and data test downstream of the lake, plus
+    data_freshness (it depends on today's date), and nothing else: no unit test, no seed, not the
+    calendar built from the seeds alone."""
+
+    def ran(result: BuildResult) -> set[str]:
+        return {r["unique_id"] for r in result.run_results["results"]}
+
+    def kinds(result: BuildResult) -> set[str]:
+        return {unique_id.split(".", 1)[0] for unique_id in ran(result)}
+
+    for build in (warehouse_life.first, warehouse_life.full_refresh):
+        assert {"unit_test", "seed", "test", "model"} <= kinds(build)
+    manifest = json.loads((warehouse_life.settings.warehouse / "manifest.json").read_text())
+    downstream: set[str] = set()
+    frontier = [*manifest["sources"], "model.caregov.data_freshness"]
+    while frontier:
+        node = frontier.pop()
+        if node not in downstream:
+            downstream.add(node)
+            frontier += manifest["child_map"].get(node, [])
+    expected = {
+        unique_id
+        for unique_id in ran(warehouse_life.full_refresh)
+        if unique_id.split(".", 1)[0] in {"model", "test"} and unique_id in downstream
+    }
+    assert "model.caregov.int_calendar_days" not in expected
+    nightly = {u for u in ran(warehouse_life.incremental) if not u.startswith("exposure.")}
+    assert nightly == expected
+
+
+def test_nightly_scope_selects_what_changed_since_the_published_build(
+    settings: Settings,
+) -> None:
+    """Without a published build, or after a code change, everything runs; otherwise only what
+    new, replaced or removed loads feed, and data_freshness."""
+    as_at, at = dt.date(2025, 1, 31), dt.datetime(2025, 2, 1, 2, 0)
+    write_ledger(settings, "L1", "hr_workers", as_at, "hr_workers_2025-01-31.csv", 10, at)
+    write_ledger(settings, "L2", "cm_events", as_at, "cm_events_2025-01-31.csv", 10, at)
+    assert nightly_scope(settings, build_state(settings)) == []
+
+    settings.warehouse.mkdir(parents=True, exist_ok=True)
+    settings.serving_db.touch()
+    settings.build_db.touch()
+    record_published_state(settings, build_state(settings))
+
+    def selected() -> list[str]:
+        scope = nightly_scope(settings, build_state(settings))
+        assert scope[scope.index("--exclude") + 1 :] == ["resource_type:unit_test"]
+        return scope[1 : scope.index("--exclude")]
+
+    assert selected() == ["data_freshness"]
+    assert nightly_scope(settings, {**build_state(settings), "code": "changed"}) == []
+    write_ledger(settings, "L3", "cm_events", as_at, "cm_events_2025-02-01.csv", 5, at)
+    assert selected() == [
+        "source:case_management.cm_events+",
+        "source:lake.ledger+",
+        "data_freshness",
+    ]
+    (settings.ledger / "L3.parquet").unlink()
+    (settings.ledger / "L1.parquet").unlink()
+    assert selected() == ["source:hr.hr_workers+", "source:lake.ledger+", "data_freshness"]
 
 
 def test_failed_build_leaves_the_serving_warehouse_untouched(warehouse_life: WarehouseLife) -> None:

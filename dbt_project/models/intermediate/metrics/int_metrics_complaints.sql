@@ -34,7 +34,7 @@ received as (
         count(case when statutory.acknowledged_in_time then 1 end) as acknowledged_in_time
     from months
     left join statutory
-        on statutory.received_date between months.month_start and months.period_end
+        on months.period_end = cast({{ dbt.last_day('statutory.received_date', 'month') }} as date)
     group by months.period_end
 
 ),
@@ -49,7 +49,7 @@ decided as (
     from months
     left join statutory
         on
-            statutory.closed_date between months.month_start and months.period_end
+            months.period_end = cast({{ dbt.last_day('statutory.closed_date', 'month') }} as date)
             and statutory.outcome in ('upheld', 'partially_upheld', 'not_upheld')
     group by months.period_end
 

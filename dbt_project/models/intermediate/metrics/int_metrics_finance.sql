@@ -49,7 +49,7 @@ paid as (
             as days_to_pay
     from invoice_months
     inner join {{ ref('int_provider_invoices_current') }} as invoices
-        on invoices.payment_date between invoice_months.month_start and invoice_months.period_end
+        on invoice_months.period_end = cast({{ dbt.last_day('invoices.payment_date', 'month') }} as date)
 
 ),
 

@@ -1,6 +1,7 @@
 -- Waiting-list metrics of contract §4 per month end D (ADASS definitions) from the current state
 -- of cm_events: people waiting for assessment, over six months, for OT, the median wait (items)
--- and people overdue a review of their long-term support.
+-- and people overdue a review of their long-term support. Which items wait and who is overdue at
+-- D are worked out (incrementally) by int_cm_queue_item_months and int_cm_review_overdue_months.
 with
 
 months as (
@@ -11,26 +12,28 @@ months as (
 
 ),
 
-events as (
+assessment_queue as (
 
-    select * from {{ ref('int_cm_events_current') }}
+    select
+        period_end,
+        count(distinct person_id) as awaiting_assessment,
+        count(distinct case when wait_days > 182 then person_id end) as awaiting_assessment_over_6m,
+        count(wait_days) as waiting_assessments,
+        percentile_cont(0.5) within group (order by wait_days) as median_wait_days
+    from {{ ref('int_cm_queue_item_months') }}
+    where queue = 'assessment'
+    group by period_end
 
 ),
 
-waiting as (
+ot_queue as (
 
     select
-        months.period_end,
-        events.person_id,
-        events.assessment_subtype,
-        {{ dbt.datediff('events.requested_date', 'months.period_end', 'day') }} as wait_days
-    from months
-    inner join events
-        on
-            events.event_type = 'Assessment'
-            and events.requested_date <= months.period_end
-            and (events.event_start_date is null or events.event_start_date > months.period_end)
-            and (events.event_end_date is null or events.event_end_date > months.period_end)
+        period_end,
+        count(distinct person_id) as awaiting_ot_assessment
+    from {{ ref('int_cm_queue_item_months') }}
+    where queue = 'ot_assessment'
+    group by period_end
 
 ),
 
@@ -38,54 +41,24 @@ waiting_counts as (
 
     select
         months.period_end,
-        count(distinct waiting.person_id) as awaiting_assessment,
-        count(distinct case when waiting.wait_days > 182 then waiting.person_id end)
-            as awaiting_assessment_over_6m,
-        count(
-            distinct case
-                when waiting.assessment_subtype = 'occupational_therapy' then waiting.person_id
-            end
-        ) as awaiting_ot_assessment,
-        count(waiting.wait_days) as waiting_assessments,
-        percentile_cont(0.5) within group (order by waiting.wait_days) as median_wait_days
+        coalesce(assessment_queue.awaiting_assessment, 0) as awaiting_assessment,
+        coalesce(assessment_queue.awaiting_assessment_over_6m, 0) as awaiting_assessment_over_6m,
+        coalesce(ot_queue.awaiting_ot_assessment, 0) as awaiting_ot_assessment,
+        coalesce(assessment_queue.waiting_assessments, 0) as waiting_assessments,
+        assessment_queue.median_wait_days
     from months
-    left join waiting on months.period_end = waiting.period_end
-    group by months.period_end
+    left join assessment_queue on months.period_end = assessment_queue.period_end
+    left join ot_queue on months.period_end = ot_queue.period_end
 
 ),
 
-long_term_support as (
+overdue as (
 
     select
-        months.period_end,
-        events.person_id,
-        min(events.event_start_date) as earliest_open_start
-    from months
-    inner join events
-        on
-            events.event_type = 'Service'
-            and events.service_type like 'Long term support%'
-            and events.event_start_date <= months.period_end
-            and (events.event_end_date is null or events.event_end_date > months.period_end)
-    group by months.period_end, events.person_id
-
-),
-
-review_due as (
-
-    select
-        long_term_support.period_end,
-        long_term_support.person_id,
-        coalesce(max(reviews.event_end_date), min(long_term_support.earliest_open_start))
-            as reviewed_or_started
-    from long_term_support
-    left join events as reviews
-        on
-            reviews.person_id = long_term_support.person_id
-            and reviews.event_type = 'Review'
-            and reviews.event_status = 'completed'
-            and reviews.event_end_date <= long_term_support.period_end
-    group by long_term_support.period_end, long_term_support.person_id
+        period_end,
+        count(*) as overdue_reviews
+    from {{ ref('int_cm_review_overdue_months') }}
+    group by period_end
 
 ),
 
@@ -93,17 +66,9 @@ overdue_counts as (
 
     select
         months.period_end,
-        count(
-            distinct case
-                when
-                    {{ dbt.datediff('review_due.reviewed_or_started', 'months.period_end', 'day') }}
-                    > 365
-                    then review_due.person_id
-            end
-        ) as overdue_reviews
+        coalesce(overdue.overdue_reviews, 0) as overdue_reviews
     from months
-    left join review_due on months.period_end = review_due.period_end
-    group by months.period_end
+    left join overdue on months.period_end = overdue.period_end
 
 ),
 

@@ -37,7 +37,7 @@ received as (
         count(case when complaints.acknowledged_in_time then 1 end) as acknowledged_in_time
     from months
     inner join complaints
-        on complaints.received_date between months.month_start and months.period_end
+        on months.period_end = cast({{ dbt.last_day('complaints.received_date', 'month') }} as date)
     group by months.period_end, complaints.subject_category, complaints.procedure
 
 ),
@@ -53,7 +53,7 @@ responded as (
             as responded_by_agreed_date
     from months
     inner join complaints
-        on complaints.response_date between months.month_start and months.period_end
+        on months.period_end = cast({{ dbt.last_day('complaints.response_date', 'month') }} as date)
     group by months.period_end, complaints.subject_category, complaints.procedure
 
 ),
@@ -77,7 +77,7 @@ closed as (
             as ombudsman_upheld
     from months
     inner join complaints
-        on complaints.closed_date between months.month_start and months.period_end
+        on months.period_end = cast({{ dbt.last_day('complaints.closed_date', 'month') }} as date)
     group by months.period_end, complaints.subject_category, complaints.procedure
 
 ),

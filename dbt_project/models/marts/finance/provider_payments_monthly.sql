@@ -24,7 +24,7 @@ paid as (
             as days_to_pay
     from months
     inner join {{ ref('int_provider_invoices_current') }} as invoices
-        on invoices.payment_date between months.month_start and months.period_end
+        on months.period_end = cast({{ dbt.last_day('invoices.payment_date', 'month') }} as date)
 
 ),
 

@@ -1,6 +1,7 @@
 -- Waiting lists per month end × team × queue (assessment, ot_assessment, review): people waiting,
 -- over six months, median and 90th-percentile wait, and flows in and out during the month.
--- Figures built on fewer than 5 people are suppressed (null, never 0).
+-- Figures built on fewer than 5 people are suppressed (null, never 0). Who waits at each month end
+-- comes from int_cm_queue_item_months; flows are matched to the month end of their date.
 with
 
 months as (
@@ -53,31 +54,15 @@ queue_items as (
 waiting as (
 
     select
-        months.period_end,
-        queue_items.team_id,
-        queue_items.queue,
-        count(distinct queue_items.person_id) as waiting_people,
-        count(
-            distinct case
-                when {{ dbt.datediff('queue_items.requested_date', 'months.period_end', 'day') }} > 182
-                    then queue_items.person_id
-            end
-        ) as waiting_over_6m,
-        percentile_cont(0.5) within group (
-            order by {{ dbt.datediff('queue_items.requested_date', 'months.period_end', 'day') }}
-        ) as median_wait_days,
-        percentile_cont(0.9) within group (
-            order by {{ dbt.datediff('queue_items.requested_date', 'months.period_end', 'day') }}
-        ) as p90_wait_days
-    from months
-    inner join queue_items
-        on
-            queue_items.requested_date <= months.period_end
-            and (
-                queue_items.left_queue_date is null
-                or queue_items.left_queue_date > months.period_end
-            )
-    group by months.period_end, queue_items.team_id, queue_items.queue
+        period_end,
+        team_id,
+        queue,
+        count(distinct person_id) as waiting_people,
+        count(distinct case when wait_days > 182 then person_id end) as waiting_over_6m,
+        percentile_cont(0.5) within group (order by wait_days) as median_wait_days,
+        percentile_cont(0.9) within group (order by wait_days) as p90_wait_days
+    from {{ ref('int_cm_queue_item_months') }}
+    group by period_end, team_id, queue
 
 ),
 
@@ -90,7 +75,7 @@ joined as (
         count(*) as joined_in_month
     from months
     inner join queue_items
-        on queue_items.requested_date between months.month_start and months.period_end
+        on months.period_end = cast({{ dbt.last_day('queue_items.requested_date', 'month') }} as date)
     group by months.period_end, queue_items.team_id, queue_items.queue
 
 ),
@@ -104,7 +89,7 @@ left_queue as (
         count(*) as left_in_month
     from months
     inner join queue_items
-        on queue_items.left_queue_date between months.month_start and months.period_end
+        on months.period_end = cast({{ dbt.last_day('queue_items.left_queue_date', 'month') }} as date)
     group by months.period_end, queue_items.team_id, queue_items.queue
 
 ),

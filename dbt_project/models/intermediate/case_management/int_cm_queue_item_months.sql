@@ -1,0 +1,142 @@
+-- One row per queue item per month end D at which it waits (ADASS): an assessment (queue
+-- assessment, and ot_assessment too when occupational therapy) or a review, requested on or
+-- before D and neither started nor ended by D, with its wait in days. The waiting-list metrics
+-- and mart aggregate these rows. Incremental: a run recomputes the items whose event changed
+-- since the last run (all their months) and every item for the months not built yet, so a
+-- nightly run does not rebuild two years of queues and `--full-refresh` gives the same table.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_scope',
+        replace_scope='queue_item_months_scope',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{#- The (months, items) pairs joined below: all of both in a full build. -#}
+{%- if is_incremental() %}
+    {%- set parts = [('months', 'changed_items'), ('new_months', 'other_items')] %}
+{%- else %}
+    {%- set parts = [('months', 'queue_items')] %}
+{%- endif %}
+
+with
+
+months as (
+
+    select period_end
+    from {{ ref('int_lake_entity_months') }}
+    where entity = 'cm_events'
+
+),
+
+{% if is_incremental() %}
+
+changed_events as (
+
+    {{ changed_cm_events() }}
+
+),
+
+new_months as (
+
+    select period_end
+    from months
+    where period_end not in (select period_end from {{ this }})
+
+),
+
+{% endif %}
+
+events as (
+
+    select
+        event_id,
+        person_id,
+        team_id,
+        event_type,
+        assessment_subtype,
+        requested_date,
+        case
+            when event_start_date is null then event_end_date
+            when event_end_date is null then event_start_date
+            when event_start_date < event_end_date then event_start_date
+            else event_end_date
+        end as left_queue_date,
+        loaded_at
+    from {{ ref('int_cm_events_current') }}
+    where event_type in ('Assessment', 'Review') and requested_date is not null
+
+),
+
+queue_items as (
+
+    select
+        event_id,
+        person_id,
+        team_id,
+        requested_date,
+        left_queue_date,
+        loaded_at,
+        case when event_type = 'Review' then 'review' else 'assessment' end as queue
+    from events
+    union all
+    select
+        event_id,
+        person_id,
+        team_id,
+        requested_date,
+        left_queue_date,
+        loaded_at,
+        'ot_assessment' as queue
+    from events
+    where event_type = 'Assessment' and assessment_subtype = 'occupational_therapy'
+
+),
+
+{% if is_incremental() %}
+
+-- The changed items in every month, the other items in the new months only (filtered before the
+-- range join, which is the costly part).
+changed_items as (
+
+    select * from queue_items
+    where event_id in (select event_id from changed_events)
+
+),
+
+other_items as (
+
+    select * from queue_items
+    where event_id not in (select event_id from changed_events)
+
+),
+
+{% endif %}
+
+final as (
+
+    {% for month_table, items in parts %}
+        select
+            {{ month_table }}.period_end,
+            queue_items.queue,
+            queue_items.event_id,
+            queue_items.person_id,
+            queue_items.team_id,
+            {{ dbt.datediff('queue_items.requested_date', month_table ~ '.period_end', 'day') }}
+                as wait_days,
+            queue_items.loaded_at
+        from {{ month_table }}
+        inner join {{ items }} as queue_items
+            on
+                queue_items.requested_date <= {{ month_table }}.period_end
+                and (
+                    queue_items.left_queue_date is null
+                    or queue_items.left_queue_date > {{ month_table }}.period_end
+                )
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select * from final

@@ -1,0 +1,44 @@
+-- The (event, person) pairs of every long-term support service and completed review that has been
+-- a current version. Incremental: the current versions loaded since the last run are added, so
+-- a pair stays after its event moves to another person: int_cm_review_overdue_months then knows
+-- both people whose figures the event changes. A full refresh keeps the pairs of today's versions,
+-- which are all that today's figures count.
+{{
+    config(
+        materialized='incremental',
+        unique_key=['event_id', 'person_id'],
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+with
+
+versions as (
+
+    select
+        event_id,
+        person_id,
+        loaded_at
+    from {{ ref('int_cm_events_current') }}
+    where
+        (event_type = 'Service' and service_type like 'Long term support%')
+        or (event_type = 'Review' and event_status = 'completed')
+
+),
+
+final as (
+
+    select
+        event_id,
+        person_id,
+        max(loaded_at) as loaded_at
+    from versions
+    {% if is_incremental() %}
+        where loaded_at > {{ last_run_watermark() }}
+    {% endif %}
+    group by event_id, person_id
+
+)
+
+select * from final
