@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
 
+from ingestion.airflow_local import POOLS_FILE
 from tests.dags.conftest import CONTRACT_DAG_IDS
 
 INGEST_SOURCES = ["hr", "case_management", "complaints", "finance", "improvement_plan"]
@@ -127,10 +129,6 @@ def _callbacks(task: Any) -> list[Any]:
 def test_every_pool_a_task_names_is_provisioned(dagbag: Any) -> None:
     """Both the local Airflow and docker-compose's airflow-init import ops/airflow-pools.json;
     a task naming a pool missing there would never be scheduled."""
-    import json
-
-    from ingestion.airflow_local import POOLS_FILE
-
     pools = json.loads(POOLS_FILE.read_text())
     named = {task.pool for dag in dagbag.dags.values() for task in dag.tasks}
     assert named - {"default_pool"} <= set(pools)

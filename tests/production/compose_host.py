@@ -135,6 +135,14 @@ class ComposeOnHost:
     host: HostMap
     logs: Path
     running: dict[str, HostService] = field(default_factory=dict)
+    # Log servers on free ports, the same for every service (the api-server reads task logs
+    # from the worker's), as compose's defaults would clash with another Airflow on this host.
+    log_ports: dict[str, str] = field(
+        default_factory=lambda: {
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
+        }
+    )
 
     def environ(self, service: str) -> dict[str, str]:
         """The service's process environment: this host's basics, the image ENV, the service's
@@ -151,8 +159,7 @@ class ComposeOnHost:
         env.update(
             HOSTNAME=socket.gethostname(),
             PYTHONPYCACHEPREFIX=str(self.logs.parent / "pycache"),
-            AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
-            AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
+            **self.log_ports,
         )
         return env
 
@@ -165,19 +172,11 @@ class ComposeOnHost:
 
     def run_once(self, service: str, timeout: float) -> None:
         """Run a one-shot service (an `*-init`) to completion; raise with its log on failure."""
-        log = self.logs / f"{service}.log"
-        with log.open("ab") as out:
-            done = subprocess.run(
-                self.argv(service),
-                env=self.environ(service),
-                cwd=self.workdir(),
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                timeout=timeout,
-                check=False,
-            )
-        if done.returncode != 0:
-            raise RuntimeError(f"{service} exited {done.returncode}:\n{log.read_text()[-4000:]}")
+        started = self.start(service)
+        code = started.process.wait(timeout=timeout)
+        del self.running[service]
+        if code != 0:
+            raise RuntimeError(f"{service} exited {code}:\n{started.log.read_text()[-4000:]}")
 
     def start(self, service: str) -> HostService:
         log = self.logs / f"{service}.log"
