@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from caregov_superset.client import SupersetClient
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ingestion.settings import Settings
 
@@ -78,13 +79,38 @@ def viewer_page(
     )
     page = browser.new_page(viewport={"width": 1600, "height": 1400})
     page.set_default_timeout(60_000)
-    page.goto(f"{superset_settings.superset_url}/login/")
-    page.fill("#username", "board-member")
-    page.fill("#password", "board-member-password")
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/login" not in url, timeout=120_000)
+    log_in(page, superset_settings.superset_url, "board-member", "board-member-password")
     yield page
     page.close()
+
+
+def log_in(page: Page, url: str, username: str, password: str, attempts: int = 3) -> None:
+    """Log in through Superset's login form, as a person would.
+
+    The form is a React page that can mount again while its bootstrap data and theme load, and
+    on a busy machine a submission has come back refused once (`/login/?next=…`, what Superset
+    answers a failed sign-in) where the same sign-in passes on a quiet one. So wait until the
+    page is idle, check the fields hold what was typed, and try again (at most `attempts` times)
+    while the form is still shown. A lasting refusal still fails the test, with the form's own
+    message.
+    """
+    for _ in range(attempts):
+        page.goto(f"{url}/login/")
+        page.wait_for_load_state("networkidle")
+        if "/login" not in page.url:  # the previous attempt did log in after all
+            return
+        page.fill("#username", username)
+        page.fill("#password", password)
+        expect(page.locator("#username")).to_have_value(username)
+        expect(page.locator("#password")).to_have_value(password)
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_url(lambda current: "/login" not in current, timeout=30_000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    message = page.locator(".ant-alert, .ant-form-item-explain, .ant-message").all_inner_texts()
+    raise AssertionError(f"login as {username} stayed on the login form: {message}")
 
 
 @pytest.mark.parametrize("slug", sorted(CHARTS))
