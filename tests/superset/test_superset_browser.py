@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from caregov_superset.client import SupersetClient
+from caregov_superset.server import state_dir
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -79,7 +80,11 @@ def viewer_page(
     )
     page = browser.new_page(viewport={"width": 1600, "height": 1400})
     page.set_default_timeout(60_000)
-    log_in(page, superset_settings.superset_url, "board-member", "board-member-password")
+    try:
+        log_in(page, superset_settings.superset_url, "board-member", "board-member-password")
+    except AssertionError as refused:
+        server_log = (state_dir(superset_settings) / "superset.log").read_text().splitlines()
+        raise AssertionError("\n".join([str(refused), *server_log[-40:]])) from None
     yield page
     page.close()
 
