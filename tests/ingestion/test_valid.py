@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingestion.load import ingest_file
@@ -15,6 +16,7 @@ from tests.ingestion.helpers import (
     lake_rows,
     ledger_rows,
     pseudonym,
+    quarantined_rows,
     without_metadata,
     write_xlsx,
 )
@@ -226,3 +228,37 @@ def test_corrected_redelivery_is_a_second_load_of_the_same_as_at(
     rows = lake_rows(settings, "hr_posts")
     assert len({r["_load_id"] for r in rows}) == 2
     assert sorted(r["funded_fte"] for r in rows if r["post_id"] == "P001") == [0.8, 1.0]
+
+
+def test_rows_of_a_large_file_keep_the_numbers_a_user_sees(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """300,000 rows, read in parallel blocks: every lake row and quarantined row is numbered
+    as in the file. Row n holds event E<n>, and one row far down breaks a rule."""
+    path = tmp_path / "cm_events_2024-03-31.csv"
+    bad_row = 250_001
+    duckdb.sql(
+        f"""COPY (
+              SELECT 'E' || (i + 2) AS event_id, 'P' || (i % 997) AS person_id,
+                     'Request' AS event_type, 'completed' AS event_status,
+                     '2024-01-01' AS event_start_date, '2024-01-09' AS event_end_date,
+                     CASE WHEN i + 2 = {bad_row} THEN 'Finished'
+                          ELSE 'NFA: Information and advice or signposting' END AS event_outcome,
+                     'Community / other route' AS request_route_of_access, 'T1' AS team_id
+              FROM range(300000) t(i)
+            ) TO '{path}' (HEADER, DELIMITER ',')"""
+    )
+    outcome = ingest_file(settings, path)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == (
+        "loaded", 299_999, 1)  # fmt: skip
+    lake = settings.raw / "cm_events" / "as_at=*" / "load=*" / "*.parquet"
+    misnumbered = duckdb.sql(
+        f"""SELECT count(*) FROM read_parquet('{lake}', hive_partitioning = false)
+            WHERE _source_row <> CAST(event_id[2:] AS BIGINT)"""
+    ).fetchone()
+    assert misnumbered == (0,)
+    held = quarantined_rows(settings, outcome.load_id)
+    assert {r["row"] for r in held} == {str(bad_row)}
+    assert ("event_outcome", "Finished", "enum") in [
+        (r["column"], r["value"], r["rule"]) for r in held
+    ]
