@@ -284,6 +284,11 @@ class AirflowAPI:
     def dag_runs(self, dag_id: str) -> list[dict]:
         return self.get(f"/dags/{dag_id}/dagRuns", order_by="-run_after", limit=100)["dag_runs"]
 
+    def queued_asset_events(self, dag_id: str) -> int:
+        """Asset events waiting to start a run of `dag_id`: the scheduler holds them while the
+        DAG is at `max_active_runs`, so a run is still to come though none is queued yet."""
+        return int(self.get(f"/dags/{dag_id}/assets/queuedEvents")["total_entries"])
+
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances"
         return self.get(path, limit=1000)["task_instances"]
@@ -332,8 +337,8 @@ def waiting_files(landing: Path) -> list[Path]:
 def wait_for_pipeline(
     api: AirflowAPI, settings: Settings, since: str, timeout: float, dashboards: bool
 ) -> dict[str, list[str]]:
-    """Wait until the landing zone is drained, no run is queued or running (twice in a row, a
-    few seconds apart), and `build_warehouse` (and `refresh_dashboards` if asked) succeeded
+    """Wait until the landing zone is drained, no run is queued or running and no asset event
+    waits to start one (twice in a row, a few seconds apart), and `build_warehouse` (and `refresh_dashboards` if asked) succeeded
     after `since` — or nothing new was loaded and a serving warehouse already exists (a repeat
     delivery is skipped). Return the run states seen; raise CaregovError on failure, when an
     ingest run failed and files are left waiting with nothing running, or on timeout."""
@@ -345,7 +350,8 @@ def wait_for_pipeline(
         states = pipeline_state(api, since)
         active = any(s in ACTIVE for runs in states.values() for s in runs)
         waiting = waiting_files(settings.landing)
-        busy = bool(waiting) or active
+        pending = any(api.queued_asset_events(d) for d in needed)
+        busy = bool(waiting) or active or pending
         # A crashed ingest leaves its file in landing, where nothing will pick it up again.
         crashed = [d for d, runs in states.items() if d.startswith("ingest_") and "failed" in runs]
         stalled = stalled + 1 if (waiting and crashed and not active) else 0
