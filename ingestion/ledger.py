@@ -15,47 +15,44 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import duckdb
 
 from ingestion.contracts import CADENCE_DAYS, ENTITIES, GRACE_DAYS
 from ingestion.lake import fsync_dir
 from ingestion.settings import Settings
 
-SCHEMA = pa.schema(
-    [
-        ("load_id", pa.string()),
-        ("entity", pa.string()),
-        ("source", pa.string()),
-        ("as_at", pa.date32()),
-        ("file_name", pa.string()),
-        ("sha256", pa.string()),
-        ("file_format", pa.string()),
-        ("encoding", pa.string()),
-        ("status", pa.string()),
-        ("reason", pa.string()),
-        ("duplicate_of", pa.string()),
-        ("rows_in", pa.int64()),
-        ("rows_loaded", pa.int64()),
-        ("rows_quarantined", pa.int64()),
-        ("duplicates_collapsed", pa.int64()),
-        ("warnings", pa.string()),
-        ("started_at", pa.timestamp("us")),
-        ("finished_at", pa.timestamp("us")),
-        ("seconds", pa.float64()),
-    ]
-)
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# The record's columns and their DuckDB types (docs/interfaces.md).
+COLUMNS = (
+    ("load_id", "VARCHAR"), ("entity", "VARCHAR"), ("source", "VARCHAR"), ("as_at", "DATE"),
+    ("file_name", "VARCHAR"), ("sha256", "VARCHAR"), ("file_format", "VARCHAR"),
+    ("encoding", "VARCHAR"), ("status", "VARCHAR"), ("reason", "VARCHAR"),
+    ("duplicate_of", "VARCHAR"), ("rows_in", "BIGINT"), ("rows_loaded", "BIGINT"),
+    ("rows_quarantined", "BIGINT"), ("duplicates_collapsed", "BIGINT"), ("warnings", "VARCHAR"),
+    ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("seconds", "DOUBLE"),
+)  # fmt: skip
 
 
 def write_record(settings: Settings, record: dict[str, Any]) -> Path:
-    """Write (or atomically replace) the ledger record of one load."""
+    """Write (or atomically replace) the ledger record of one load.
+
+    Written by DuckDB (values as bound parameters), not pyarrow: importing pyarrow and numpy
+    would be a fixed cost on every ingest.
+    """
     settings.ledger.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pylist([{k: record.get(k) for k in SCHEMA.names}], schema=SCHEMA)
     target = settings.ledger / f"{record['load_id']}.parquet"
     tmp = settings.ledger / f".{target.name}.{os.getpid()}.tmp"
-    pq.write_table(table, tmp)
+    values = ", ".join(f"CAST(${name} AS {kind}) AS {name}" for name, kind in COLUMNS)
+    with duckdb.connect() as con:
+        con.execute(
+            f"CREATE TEMP TABLE record AS SELECT {values}",
+            {name: record.get(name) for name, _ in COLUMNS},
+        )
+        con.execute(f"COPY record TO '{_sql_text(str(tmp))}' (FORMAT parquet)")
     with tmp.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, target)
@@ -81,11 +78,27 @@ def mark_loaded(settings: Settings, sha256: str, load_id: str) -> None:
     os.replace(tmp, marker)
 
 
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def schema() -> pa.Schema:
+    """The record's columns as an Arrow schema, for readers."""
+    import pyarrow as pa
+
+    kinds = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BIGINT": pa.int64(),
+             "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64()}  # fmt: skip
+    return pa.schema([(name, kinds[kind]) for name, kind in COLUMNS])
+
+
 def read_ledger(settings: Settings) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     files = sorted(p for p in settings.ledger.glob("*.parquet")) if settings.ledger.exists() else []
     if not files:
-        return SCHEMA.empty_table()
-    return pa.concat_tables(pq.read_table(f, schema=SCHEMA) for f in files)
+        return schema().empty_table()
+    return pa.concat_tables(pq.read_table(f, schema=schema()) for f in files)
 
 
 def entity_status(settings: Settings, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -2,8 +2,8 @@
 
 One pseudonym for every entity: lowercase hex HMAC-SHA256(key, trimmed identifier). The loader
 computes it in DuckDB once per distinct identifier and joins it to the rows. The key reaches
-DuckDB only as its two HMAC pads in a registered Arrow table: it never appears in SQL text, an
-error message or a log.
+DuckDB only as its two HMAC pads, bound as query parameters into a temporary table: it never
+appears in SQL text, an error message or a log.
 
 Also here: the NHS number modulus-11 check, age bands at the as-at date, and the postcode
 outward code. Everything else marked PII is simply not selected.
@@ -15,7 +15,6 @@ import hashlib
 import hmac
 
 import duckdb
-import pyarrow as pa
 
 KEY_VIEW = "pseudonym_key"
 _SHA256_BLOCK = 64
@@ -25,7 +24,7 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     """The inner and outer padded keys of HMAC-SHA256 (RFC 2104).
 
     With them SQL computes the HMAC as sha256(opad || sha256(ipad || message)) while the key
-    itself stays out of the query text: the pads reach DuckDB as a registered Arrow table.
+    itself stays out of the query text: the pads reach DuckDB as bound parameters.
     """
     if len(key) > _SHA256_BLOCK:
         key = hashlib.sha256(key).digest()
@@ -34,9 +33,16 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
 
 
 def register_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Make the view `pseudonym_key(ipad, opad)` that `pseudonym_sql` reads."""
-    ipad, opad = hmac_pads(key)
-    con.register(KEY_VIEW, pa.table({"ipad": pa.array([ipad]), "opad": pa.array([opad])}))
+    """Make the one-row table `pseudonym_key(ipad, opad)` that `pseudonym_sql` reads.
+
+    Bound parameters rather than an Arrow table: a CSV ingest then never imports pyarrow. Like
+    the staging data, the table lives in DuckDB's memory or at worst the load's work folder.
+    """
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {KEY_VIEW} AS"
+        " SELECT CAST($ipad AS BLOB) AS ipad, CAST($opad AS BLOB) AS opad",
+        dict(zip(("ipad", "opad"), hmac_pads(key), strict=True)),
+    )
 
 
 def pseudonym_sql(identifier: str) -> str:

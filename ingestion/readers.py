@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from ingestion.contracts import Entity
 from ingestion.rejections import FileRejected
@@ -262,6 +261,7 @@ def _cell_text(value: object) -> str | None:
 
 
 def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> SourceTable:
+    import pyarrow as pa  # here, not at the top: a CSV ingest does not pay for its import
     from python_calamine import CalamineWorkbook
 
     _check_workbook_zip(path)

@@ -81,6 +81,9 @@ def write_lake(
         keep += " AND s._row NOT IN (SELECT row FROM dropped)"
     joins = []
     items = {name: f"s.{_q(name)}" for name in names}
+    for column in entity.columns:  # read back from Parquet as VARCHAR; see validate.enum_type
+        if column.type == "enum":
+            items[column.name] = f"CAST(s.{_q(column.name)} AS {validate.enum_type(column)})"
     if hidden:
         pseudonymise.register_key(con, key)
         distinct = " UNION ALL ".join(
@@ -99,15 +102,21 @@ def write_lake(
     con.execute(
         f"""COPY (
               SELECT {select},
-                     CAST({validate.lit(constants["_load_id"])} AS VARCHAR) AS _load_id,
+                     {_text_constant(constants["_load_id"])} AS _load_id,
                      CAST({validate.lit(constants["_as_at"])} AS DATE) AS _as_at,
-                     CAST({validate.lit(constants["_source_file"])} AS VARCHAR) AS _source_file,
+                     {_text_constant(constants["_source_file"])} AS _source_file,
                      CAST(s._row AS BIGINT) AS _source_row,
                      CAST({validate.lit(constants["_loaded_at"])} AS TIMESTAMP) AS _loaded_at
               FROM staged s {" ".join(joins)}
               WHERE {keep}
             ) TO {validate.lit(str(tmp / "part-0.parquet"))} (FORMAT parquet)"""
     )
+
+
+def _text_constant(value: str) -> str:
+    """A text column with one value on every row, as a one-member ENUM: the Parquet writer then
+    stores a dictionary of one string and codes, not the string again for each row."""
+    return f"CAST({validate.lit(value)} AS ENUM({validate.lit(value)}))"
 
 
 def _q(name: str) -> str:

@@ -72,8 +72,18 @@ def _typed(column: Column, raw: str) -> str:
         # Not `IN (…)`: DuckDB turns a long IN list into a join, and a join in the validating
         # query lets the staging file come out of file order, so `_row` would name wrong rows.
         contains = f"list_contains([{exact}], {raw})"
-        return f"CASE WHEN {contains} THEN {raw} ELSE CASE lower({raw}) {whens} END END"
+        canonical = f"CASE WHEN {contains} THEN {raw} ELSE CASE lower({raw}) {whens} END END"
+        return f"CAST({canonical} AS {enum_type(column)})"
     return raw
+
+
+def enum_type(column: Column) -> str:
+    """The DuckDB ENUM of a column's canonical spellings.
+
+    Given an ENUM, the Parquet writer stores the row's code and one dictionary of spellings
+    instead of building a string per row; the file still holds plain VARCHAR text.
+    """
+    return f"ENUM({', '.join(lit(v) for v in column.values)})"
 
 
 def _type_message(column: Column) -> str:
