@@ -153,7 +153,7 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
             elif scanned.long_line is not None:
                 outcome = _reject(settings, record, readers.too_long(path, scanned.long_line), None)
             else:
-                outcome = _load(settings, path, entity, as_at, record, final)
+                outcome = _load(settings, path, entity, as_at, record, final, scanned.ascii)
         _finish(settings, path, record, outcome, archived)
     log.debug("%s", outcome.line())
     return outcome
@@ -200,7 +200,13 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _load(
-    settings: Settings, path: Path, entity: Entity, as_at: dt.date, record: dict, final: Path
+    settings: Settings,
+    path: Path,
+    entity: Entity,
+    as_at: dt.date,
+    record: dict,
+    final: Path,
+    ascii_only: bool,
 ) -> FileOutcome:
     work = settings.state / "work"
     _remove_abandoned_work(work)
@@ -208,7 +214,7 @@ def _load(
     with _work_lock(workdir):
         workdir.mkdir(parents=True, exist_ok=True)
         try:
-            return _load_in(settings, path, entity, as_at, record, final, workdir)
+            return _load_in(settings, path, entity, as_at, record, final, workdir, ascii_only)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -221,13 +227,14 @@ def _load_in(
     record: dict,
     final: Path,
     workdir: Path,
+    ascii_only: bool,
 ) -> FileOutcome:
     con = _connect(workdir)
     tmp = lake.begin_load(final)
     try:
         judgement = None
         try:
-            source = stream.stage(con, path, entity, as_at, workdir)
+            source = stream.stage(con, path, entity, as_at, workdir, ascii_only)
             record.update(encoding=source.encoding, file_format=source.file_format)
             judgement = validate.judge(con, entity)
             _check_file_policy(path.name, entity, judgement)

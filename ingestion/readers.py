@@ -59,6 +59,7 @@ class Scan:
 
     sha256: str
     long_line: int | None  # line number, for CSV files only
+    ascii: bool = False  # every byte is ASCII, so no value holds a Unicode space to trim
 
 
 def scan(path: Path) -> Scan:
@@ -71,10 +72,11 @@ def scan(path: Path) -> Scan:
     """
     digest = hashlib.sha256()
     chunk_bytes = MAX_LINE_BYTES // 2
-    since_newline, offset, long_start = 0, 0, None
+    since_newline, offset, long_start, ascii_only = 0, 0, None, True
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_bytes):
             digest.update(chunk)
+            ascii_only = ascii_only and chunk.isascii()
             if long_start is None:
                 first = chunk.find(b"\n")
                 if first == -1:
@@ -89,7 +91,7 @@ def scan(path: Path) -> Scan:
     long_line = None
     if long_start is not None and file_format(path) == "csv":
         long_line = _newlines_before(path, long_start) + 1
-    return Scan(digest.hexdigest(), long_line)
+    return Scan(digest.hexdigest(), long_line, ascii_only)
 
 
 def _newlines_before(path: Path, end: int) -> int:

@@ -31,14 +31,21 @@ STAGING_OPTIONS = "FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIM
 
 
 def stage(
-    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, as_at: dt.date, workdir: Path
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    entity: Entity,
+    as_at: dt.date,
+    workdir: Path,
+    ascii_only: bool = False,
 ) -> readers.SourceTable:
     """Run the validating query into the staging file and create the view `staged`; CSV bytes
     that are not UTF-8 are retried once as Windows-1252."""
     staged = workdir / STAGED
     for encoding in ("utf-8", "windows-1252"):
         source = readers.open_extract(con, path, entity, workdir, encoding)
-        query = validate.stage_query(entity, source.columns, as_at)
+        query = validate.stage_query(
+            entity, source.columns, as_at, ascii_only and source.file_format == "csv"
+        )
         try:
             con.execute(f"COPY ({query}) TO {validate.lit(str(staged))} ({STAGING_OPTIONS})")
         except duckdb.Error as error:

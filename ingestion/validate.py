@@ -178,20 +178,26 @@ def pseudonymised_columns(entity: Entity) -> list[str]:
     return [names[c.pii] or c.name for c in entity.columns if c.pii in names]
 
 
-def stage_query(entity: Entity, present: list[str], as_at: dt.date) -> str:
+def stage_query(
+    entity: Entity, present: list[str], as_at: dt.date, ascii_only: bool = False
+) -> str:
     """The one query over `src`: lake columns, `_source_row`, then the HELPERS.
 
     `_errors` is null for a good row; for a bad one, every reason (column, value, rule,
     message). Pseudonymised columns still hold the trimmed identifier (see `_lake_columns`).
+    `ascii_only` (the file has no byte above 127) spares the test for Unicode spaces.
     """
     as_at_sql = f"DATE '{as_at.isoformat()}'"
     raws = []
     for column in entity.columns:
         source = f"src.{_q(column.name)}" if column.name in present else "CAST(NULL AS VARCHAR)"
-        trimmed = (  # trim() copies every value; most are ASCII with no space to trim
-            f"CASE WHEN starts_with({source}, ' ') OR ends_with({source}, ' ')"
-            f" OR strlen({source}) <> length({source}) THEN trim({source}) ELSE {source} END"
-        )
+        # trim() copies every value; most are ASCII with no space to trim. trim() also takes
+        # Unicode spaces, which only a value with a non-ASCII character (strlen <> length,
+        # a count of characters that reads the whole value) can hold.
+        needs_trim = f"starts_with({source}, ' ') OR ends_with({source}, ' ')"
+        if not ascii_only:
+            needs_trim += f" OR strlen({source}) <> length({source})"
+        trimmed = f"CASE WHEN {needs_trim} THEN trim({source}) ELSE {source} END"
         raws.append(f"NULLIF({trimmed}, '') AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]
     checks = _checks(entity)

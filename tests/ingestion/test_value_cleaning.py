@@ -39,6 +39,26 @@ def test_unicode_spaces_case_and_pound_amounts_are_cleaned(
     ]
 
 
+def test_unicode_space_after_megabytes_of_plain_ascii_is_trimmed(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A file of plain ASCII skips the Unicode-space test; one no-break space 2.5 MB in (past
+    the first block the hashing read looks at) is enough to need it again."""
+    path = tmp_path / "cm_events_2024-03-31.csv"
+    plain = "".join(
+        f"E{i},P{i},Request,open,,2024-01-02,,Community / other route,,T1,\n" for i in range(40_000)
+    )
+    path.write_text(HEADER + plain + "E40000,P1\u00a0,Request,open,,2024-01-02,,Community / other"
+                    " route,,\u00a0T2,\n", encoding="utf-8")  # fmt: skip
+    assert path.stat().st_size > 2_500_000
+    outcome = ingest_file(settings, path)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == (
+        "loaded", 40_001, 0)  # fmt: skip
+    last = max(lake_rows(settings, "cm_events"), key=lambda r: r["_source_row"])
+    assert (last["person_id"], last["team_id"], last["_source_row"]) == (
+        pseudonym("P1"), "T2", 40_002)  # fmt: skip
+
+
 SHORT_HEADER = (
     "event_id,person_id,event_type,event_status,event_start_date,request_route_of_access,team_id\n"
 )
