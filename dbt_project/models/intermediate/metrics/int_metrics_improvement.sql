@@ -1,14 +1,8 @@
 -- Improvement-plan metrics of contract §4 per month end D, from the snapshot used for D: the
 -- completion rate (closed actions excluded) and actions overdue at the snapshot's as-at date.
+-- Only months with a snapshot have figures, and a snapshot's month always lies in the entity's
+-- reported months (int_lake_entity_months), so the model reads the snapshots alone.
 with
-
-months as (
-
-    select period_end
-    from {{ ref('int_lake_entity_months') }}
-    where entity = 'improvement_actions'
-
-),
 
 action_counts as (
 
@@ -23,7 +17,6 @@ action_counts as (
             end
         ) as overdue_actions
     from {{ ref('int_improvement_actions_month_snapshots') }} as actions
-    inner join months on actions.period_end = months.period_end
     group by actions.period_end
 
 ),

@@ -1,24 +1,9 @@
 -- Workforce metrics of contract §4 per month end D, from the hr snapshot used for D (Skills for
 -- Care definitions: leavers and starters in (D-12m, D] over permanent + temporary jobs in post).
+-- Only months with a snapshot have figures, and a snapshot's month always lies in the entity's
+-- reported months (int_lake_entity_months), so the model reads the snapshots alone: a delivery of
+-- another entity, which can add a month to that range, does not make it rebuild.
 with
-
-worker_months as (
-
-    select
-        period_end,
-        period_end_12m_before
-    from {{ ref('int_lake_entity_months') }}
-    where entity = 'hr_workers'
-
-),
-
-post_months as (
-
-    select period_end
-    from {{ ref('int_lake_entity_months') }}
-    where entity = 'hr_posts'
-
-),
 
 workers as (
 
@@ -28,13 +13,17 @@ workers as (
         {{ in_post_at('snapshots.start_date', 'snapshots.leave_date', 'snapshots.period_end') }}
             as in_post,
         {{ in_window(
-            'snapshots.start_date', 'worker_months.period_end_12m_before', 'snapshots.period_end'
+            'snapshots.start_date', 'snapshots.period_end_12m_before', 'snapshots.period_end'
         ) }} as started_in_window,
         coalesce({{ in_window(
-            'snapshots.leave_date', 'worker_months.period_end_12m_before', 'snapshots.period_end'
+            'snapshots.leave_date', 'snapshots.period_end_12m_before', 'snapshots.period_end'
         ) }}, false) as left_in_window
-    from {{ ref('int_hr_workers_month_snapshots') }} as snapshots
-    inner join worker_months on snapshots.period_end = worker_months.period_end
+    from (
+        select
+            *,
+            cast({{ dbt.dateadd('month', -12, 'period_end') }} as date) as period_end_12m_before
+        from {{ ref('int_hr_workers_month_snapshots') }}
+    ) as snapshots
 
 ),
 
@@ -76,7 +65,6 @@ post_counts as (
         ) as vacant_posts,
         count(case when posts.post_status != 'vacant_frozen' then 1 end) as established_posts
     from {{ ref('int_hr_posts_month_snapshots') }} as posts
-    inner join post_months on posts.period_end = post_months.period_end
     group by posts.period_end
 
 ),

@@ -1,17 +1,9 @@
 -- Workforce per month end × team × role group, from the hr snapshots used for each month.
 -- Team-level figures built on fewer than 10 staff in post are suppressed (null, never 0). Team
--- names come from the hr snapshots.
+-- names come from the hr snapshots. Only months with a snapshot have rows, and a snapshot's month
+-- always lies in the entity's reported months (int_lake_entity_months), so the mart reads the
+-- snapshots alone: a delivery of another entity does not make it rebuild.
 with
-
-months as (
-
-    select
-        period_end,
-        period_end_12m_before
-    from {{ ref('int_lake_entity_months') }}
-    where entity = 'hr_workers'
-
-),
 
 workers as (
 
@@ -22,13 +14,17 @@ workers as (
         {{ in_post_at('snapshots.start_date', 'snapshots.leave_date', 'snapshots.period_end') }}
             as in_post,
         {{ in_window(
-            'snapshots.start_date', 'months.period_end_12m_before', 'snapshots.period_end'
+            'snapshots.start_date', 'snapshots.period_end_12m_before', 'snapshots.period_end'
         ) }} as started_in_window,
         coalesce({{ in_window(
-            'snapshots.leave_date', 'months.period_end_12m_before', 'snapshots.period_end'
+            'snapshots.leave_date', 'snapshots.period_end_12m_before', 'snapshots.period_end'
         ) }}, false) as left_in_window
-    from {{ ref('int_hr_workers_month_snapshots') }} as snapshots
-    inner join months on snapshots.period_end = months.period_end
+    from (
+        select
+            *,
+            cast({{ dbt.dateadd('month', -12, 'period_end') }} as date) as period_end_12m_before
+        from {{ ref('int_hr_workers_month_snapshots') }}
+    ) as snapshots
 
 ),
 
