@@ -85,7 +85,7 @@ def figures(workdir: Path) -> dict[str, float]:
             shutil.rmtree(kept, ignore_errors=True)
             _prepare(kept, _settings(kept / "caregov-home"))
             (kept / "ready").touch()
-        shutil.copytree(kept / "caregov-home", home, symlinks=True)
+        shutil.copytree(kept / "caregov-home", home, symlinks=True, dirs_exist_ok=True)
         delta = kept / "daily"
     else:
         delta = _prepare(workdir, settings)
