@@ -72,7 +72,11 @@ def _typed(column: Column, raw: str) -> str:
         # Not `IN (…)`: DuckDB turns a long IN list into a join, and a join in the validating
         # query lets the staging file come out of file order, so `_row` would name wrong rows.
         contains = f"list_contains([{exact}], {raw})"
-        canonical = f"CASE WHEN {contains} THEN {raw} ELSE CASE lower({raw}) {whens} END END"
+        # Most enum columns are empty on most rows: lower() only for a value that is there.
+        canonical = (
+            f"CASE WHEN {contains} THEN {raw}"
+            f" WHEN {raw} IS NOT NULL THEN CASE lower({raw}) {whens} END END"
+        )
         return f"CAST({canonical} AS {enum_type(column)})"
     return raw
 
