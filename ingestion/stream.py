@@ -5,8 +5,8 @@
    folder. The view `staged` reads it back with `_row`, the row number a user sees (for a CSV,
    the file position + 2: the header is row 1), which the parallel CSV reader cannot give.
 2. `write_lake()`, once the file is judged: the good rows that are not duplicate copies go to
-   the load's `part-0.parquet`, with pseudonyms computed once per distinct identifier and
-   joined back, and the metadata columns as constants.
+   the load's `part-<n>.parquet` files (one per thread), with pseudonyms computed once per
+   distinct identifier and joined back, and the metadata columns as constants.
 
 Nothing is streamed through Python: DuckDB's Arrow export runs on one thread, which made it the
 slowest step. A killed run's work folder still holds identifiers in clear; `load` removes such
@@ -25,6 +25,9 @@ from ingestion.contracts import Entity
 from ingestion.rejections import FileRejected
 
 STAGED = "staged.parquet"
+# DuckDB encodes a single Parquet file on one thread; a file per thread (`part-<n>.parquet`,
+# docs/interfaces.md) lets every core encode. Row order does not matter: `_source_row` says it.
+LAKE_FILES = "PER_THREAD_OUTPUT true, FILENAME_PATTERN 'part-{i}'"
 # Read back once, straight away: no compression and no dictionaries (whose building and
 # abandoning on high-cardinality columns costs more than the bytes they would save).
 STAGING_OPTIONS = "FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1"
@@ -72,7 +75,7 @@ def write_lake(
     judgement: validate.Judgement,
     tmp: Path,
 ) -> None:
-    """Write the load's `part-0.parquet`: good rows only, pseudonymised, with metadata.
+    """Write the load's `part-<n>.parquet` files: good rows only, pseudonymised, with metadata.
 
     `constants` holds `_load_id` and `_source_file`. Each pseudonymised column is joined to a
     table of its distinct values' pseudonyms; the key reaches DuckDB only as HMAC pads.
@@ -116,7 +119,7 @@ def write_lake(
                      CAST({validate.lit(constants["_loaded_at"])} AS TIMESTAMP) AS _loaded_at
               FROM staged s {" ".join(joins)}
               WHERE {keep}
-            ) TO {validate.lit(str(tmp / "part-0.parquet"))} (FORMAT parquet)"""
+            ) TO {validate.lit(str(tmp))} (FORMAT parquet, {LAKE_FILES})"""
     )
 
 
