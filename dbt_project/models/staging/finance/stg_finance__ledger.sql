@@ -1,3 +1,5 @@
+-- Money is decimal (£, to the penny; contract §3): sums of decimals are exact, so a mart's
+-- totals do not depend on the order rows are read in (an incremental build equals a full one).
 with
 
 source as (
@@ -14,11 +16,11 @@ final as (
         cast(cost_centre as varchar) as cost_centre,
         cast(cost_centre_name as varchar) as cost_centre_name,
         cast(service_line as varchar) as service_line,
-        cast(budget_original as double) as budget_original,
-        cast(budget_revised as double) as budget_revised,
-        cast(budget_profiled_ytd as double) as budget_profiled_ytd,
-        cast(actual_ytd as double) as actual_ytd,
-        cast(forecast_outturn as double) as forecast_outturn,
+        cast(budget_original as decimal(18, 2)) as budget_original,
+        cast(budget_revised as decimal(18, 2)) as budget_revised,
+        cast(budget_profiled_ytd as decimal(18, 2)) as budget_profiled_ytd,
+        cast(actual_ytd as decimal(18, 2)) as actual_ytd,
+        cast(forecast_outturn as decimal(18, 2)) as forecast_outturn,
         cast(_load_id as varchar) as load_id,
         cast(_as_at as date) as as_at,
         cast(_source_file as varchar) as source_file,

@@ -1,3 +1,5 @@
+-- Money is decimal (£, to the penny; contract §3): sums of decimals are exact, so a mart's
+-- totals do not depend on the order rows are read in (an incremental build equals a full one).
 with
 
 source as (
@@ -17,7 +19,7 @@ final as (
         cast(invoice_received_date as date) as invoice_received_date,
         cast(validated_date as date) as validated_date,
         cast(payment_date as date) as payment_date,
-        cast(amount_gross as double) as amount_gross,
+        cast(amount_gross as decimal(18, 2)) as amount_gross,
         cast(disputed as boolean) as disputed,
         cast(_load_id as varchar) as load_id,
         cast(_as_at as date) as as_at,
