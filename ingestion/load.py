@@ -153,7 +153,10 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
             elif scanned.long_line is not None:
                 outcome = _reject(settings, record, readers.too_long(path, scanned.long_line), None)
             else:
-                outcome = _load(settings, path, entity, as_at, record, final, scanned.ascii)
+                with _work_folder(settings, record["load_id"]) as workdir:
+                    outcome = _load(
+                        settings, path, entity, as_at, record, final, workdir, scanned.ascii
+                    )
         _finish(settings, path, record, outcome, archived)
     log.debug("%s", outcome.line())
     return outcome
@@ -199,27 +202,22 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     )
 
 
-def _load(
-    settings: Settings,
-    path: Path,
-    entity: Entity,
-    as_at: dt.date,
-    record: dict,
-    final: Path,
-    ascii_only: bool,
-) -> FileOutcome:
+@contextlib.contextmanager
+def _work_folder(settings: Settings, load_id: str) -> Iterator[Path]:
+    """A private, locked work folder for one load (staging file, spill), removed afterwards;
+    folders left by killed loads are removed first."""
     work = settings.state / "work"
     _remove_abandoned_work(work)
-    workdir = work / f"{record['load_id']}-{os.getpid()}"
+    workdir = work / f"{load_id}-{os.getpid()}"
     with _work_lock(workdir):
         workdir.mkdir(parents=True, exist_ok=True)
         try:
-            return _load_in(settings, path, entity, as_at, record, final, workdir, ascii_only)
+            yield workdir
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _load_in(
+def _load(
     settings: Settings,
     path: Path,
     entity: Entity,
