@@ -22,6 +22,7 @@ import duckdb
 from ingestion.contracts import CADENCE_DAYS, ENTITIES, GRACE_DAYS
 from ingestion.lake import fsync_dir
 from ingestion.settings import Settings
+from ingestion.validate import lit
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -52,7 +53,7 @@ def write_record(settings: Settings, record: dict[str, Any]) -> Path:
             f"CREATE TEMP TABLE record AS SELECT {values}",
             {name: record.get(name) for name, _ in COLUMNS},
         )
-        con.execute(f"COPY record TO '{_sql_text(str(tmp))}' (FORMAT parquet)")
+        con.execute(f"COPY record TO {lit(str(tmp))} (FORMAT parquet)")
     with tmp.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, target)
@@ -76,10 +77,6 @@ def mark_loaded(settings: Settings, sha256: str, load_id: str) -> None:
     tmp = marker.with_name(f".{sha256}.{os.getpid()}.tmp")
     tmp.write_text(load_id)
     os.replace(tmp, marker)
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def schema() -> pa.Schema:
