@@ -81,18 +81,28 @@
     the latest loaded_at. Incremental: only keys touched by loads newer than the model's last
     run are recomputed, from the new rows plus the version already kept, so a run after one more
     delivery reads the new files only and `--full-refresh` gives the same table. A key appears at
-    most once per load (ingestion quarantines in-file key clashes), so (key, load_id) is a row. -#}
+    most once per load (ingestion quarantines in-file key clashes), so (key, load_id) is a row.
+    Each row carries dbt_invocation_id (`written_by_this_run`). -#}
 {% macro current_versions(relation, key) -%}
     {%- if is_incremental() -%}
         {%- set newer = "loaded_at > (select max(loaded_at) from " ~ this ~ ")" -%}
+        {#- The kept versions' lake columns: all but dbt_invocation_id (if the table has it). -#}
+        {%- set kept = [] -%}
+        {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- if column.name != 'dbt_invocation_id' -%}
+                {%- do kept.append(adapter.quote(column.name)) -%}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endif -%}
-    select candidates.*
+    select
+        candidates.*,
+        {{ written_by_this_run() }}
     from (
         select * from {{ relation }}
         {%- if is_incremental() %}
             where {{ newer }}
-        union all
-        select * from {{ this }}
+        union all by name
+        select {{ kept | join(', ') }} from {{ this }}
         where {{ key }} in (select {{ key }} from {{ relation }} where {{ newer }})
         {%- endif %}
     ) as candidates

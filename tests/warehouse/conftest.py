@@ -61,6 +61,7 @@ class WarehouseLife:
     full_refresh: BuildResult
     full_refresh_marts: dict[str, str]
     failed: BuildResult
+    failed_on_events: BuildResult
     serving_sha_before_failure: str
     serving_sha_after_failure: str
     reads: list[dict[str, Any]] = field(default_factory=list)
@@ -199,6 +200,27 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
     shutil.rmtree(settings.raw / "complaints" / "as_at=2025-07-02")
     (settings.ledger / f"{bad_load}.parquet").unlink()
 
+    # 5. An event with an unknown status breaks an accepted_values test that a nightly build runs
+    #    on the rows it wrote (int_cm_events_current).
+    bad_load = write_delivery(
+        settings,
+        "cm_events",
+        dt.date.fromisoformat("2025-07-03"),
+        [
+            {
+                "event_id": "BAD-EVENT-1",
+                "person_id": "P-BAD-1",
+                "event_type": "Request",
+                "event_status": "not_a_status",
+                "event_start_date": dt.date(2025, 7, 1),
+                "team_id": "T1",
+            }
+        ],
+    )
+    failed_on_events = build_and_publish(settings)
+    shutil.rmtree(settings.raw / "cm_events" / "as_at=2025-07-03")
+    (settings.ledger / f"{bad_load}.parquet").unlink()
+
     reads = [json.loads(line) for log in logs for line in log.read_text().splitlines()]
     return WarehouseLife(
         settings=settings,
@@ -209,6 +231,7 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
         full_refresh=full_refresh,
         full_refresh_marts=full_refresh_marts,
         failed=failed,
+        failed_on_events=failed_on_events,
         serving_sha_before_failure=before,
         serving_sha_after_failure=after,
         reads=reads,

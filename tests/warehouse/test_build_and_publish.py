@@ -139,6 +139,19 @@ def test_failed_build_leaves_the_serving_warehouse_untouched(warehouse_life: War
     assert "left unchanged" in failed.describe()
 
 
+def test_nightly_data_tests_check_the_rows_the_build_wrote(warehouse_life: WarehouseLife) -> None:
+    """A nightly build tests only the rows it wrote on the large case-management models, and
+    those rows are tested: a new event with an unknown status fails the build."""
+    failed = warehouse_life.failed_on_events
+    assert not failed.ok and not failed.published
+    failing = [r["unique_id"] for r in failed.failures()]
+    assert [u for u in failing if "int_cm_events_current_event_status" in u], failing
+    compiled = next(
+        r["compiled_code"] for r in failed.run_results["results"] if r["unique_id"] in failing
+    )
+    assert "dbt_invocation_id = '" in compiled
+
+
 def test_readers_never_fail_or_see_partial_data_while_builds_run(
     warehouse_life: WarehouseLife,
 ) -> None:

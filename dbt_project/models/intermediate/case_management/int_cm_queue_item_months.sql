@@ -125,7 +125,8 @@ final as (
             queue_items.team_id,
             {{ dbt.datediff('queue_items.requested_date', month_table ~ '.period_end', 'day') }}
                 as wait_days,
-            queue_items.loaded_at
+            queue_items.loaded_at,
+            {{ written_by_this_run() }}
         from {{ month_table }}
         inner join {{ items }} as queue_items
             on

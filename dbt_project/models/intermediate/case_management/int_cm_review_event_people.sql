@@ -32,7 +32,8 @@ final as (
     select
         event_id,
         person_id,
-        max(loaded_at) as loaded_at
+        max(loaded_at) as loaded_at,
+        {{ written_by_this_run() }}
     from versions
     {% if is_incremental() %}
         where loaded_at > {{ last_run_watermark() }}

@@ -137,7 +137,8 @@ final as (
         period_end,
         person_id,
         reviewed_or_started,
-        loaded_at
+        loaded_at,
+        {{ written_by_this_run() }}
     from review_due
     where {{ dbt.datediff('reviewed_or_started', 'period_end', 'day') }} > 365
 
