@@ -131,6 +131,18 @@ def _new_versions_of_some_events(settings: Settings, as_at: dt.date) -> None:
     write_delivery(settings, "cm_events", as_at, list(picked.values()))
 
 
+def _build_with_delivery(
+    settings: Settings, entity: str, as_at: str, row: dict[str, Any]
+) -> BuildResult:
+    """A build after one more delivery of one row, which then leaves the lake again."""
+    load = write_delivery(settings, entity, dt.date.fromisoformat(as_at), [row])
+    try:
+        return build_and_publish(settings)
+    finally:
+        shutil.rmtree(settings.raw / entity / f"as_at={as_at}")
+        (settings.ledger / f"{load}.parquet").unlink()
+
+
 @pytest.fixture(scope="session")
 def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
     home = tmp_path_factory.mktemp("warehouse-life") / "caregov-home"
@@ -178,48 +190,38 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
 
         # 4. A complaint with an unknown procedure breaks an accepted_values test.
         before = file_sha(settings.serving_db)
-        bad_load = write_delivery(
+        failed = _build_with_delivery(
             settings,
             "complaints",
-            dt.date.fromisoformat("2025-07-02"),
-            [
-                {
-                    "complaint_id": "BAD-1",
-                    "procedure": "not_a_procedure",
-                    "received_date": dt.date(2025, 7, 1),
-                    "subject_category": "other",
-                }
-            ],
+            "2025-07-02",
+            {
+                "complaint_id": "BAD-1",
+                "procedure": "not_a_procedure",
+                "received_date": dt.date(2025, 7, 1),
+                "subject_category": "other",
+            },
         )
-        failed = build_and_publish(settings)
         after = file_sha(settings.serving_db)
     finally:
         stop.touch()
         for reader in readers:
             reader.wait(timeout=60)
-    shutil.rmtree(settings.raw / "complaints" / "as_at=2025-07-02")
-    (settings.ledger / f"{bad_load}.parquet").unlink()
 
     # 5. An event with an unknown status breaks an accepted_values test that a nightly build runs
     #    on the rows it wrote (int_cm_events_current).
-    bad_load = write_delivery(
+    failed_on_events = _build_with_delivery(
         settings,
         "cm_events",
-        dt.date.fromisoformat("2025-07-03"),
-        [
-            {
-                "event_id": "BAD-EVENT-1",
-                "person_id": "P-BAD-1",
-                "event_type": "Request",
-                "event_status": "not_a_status",
-                "event_start_date": dt.date(2025, 7, 1),
-                "team_id": "T1",
-            }
-        ],
+        "2025-07-03",
+        {
+            "event_id": "BAD-EVENT-1",
+            "person_id": "P-BAD-1",
+            "event_type": "Request",
+            "event_status": "not_a_status",
+            "event_start_date": dt.date(2025, 7, 1),
+            "team_id": "T1",
+        },
     )
-    failed_on_events = build_and_publish(settings)
-    shutil.rmtree(settings.raw / "cm_events" / "as_at=2025-07-03")
-    (settings.ledger / f"{bad_load}.parquet").unlink()
 
     reads = [json.loads(line) for log in logs for line in log.read_text().splitlines()]
     return WarehouseLife(
