@@ -18,15 +18,13 @@ def main(argv: list[str]) -> int:
     from dbt.cli.main import cli
 
     try:
-        cli.main(argv, prog_name="dbt")  # standalone mode: always ends in SystemExit
+        cli.main(argv, prog_name="dbt")  # standalone mode: ends in SystemExit
     except SystemExit as done:
-        code = done.code
-    else:  # pragma: no cover - click's standalone mode does not return
-        code = 0
-    if code is None or isinstance(code, int):
-        return code or 0
-    print(code, file=sys.stderr)  # as Python reports SystemExit("message")
-    return 1
+        if done.code is None or isinstance(done.code, int):
+            return done.code or 0
+        print(done.code, file=sys.stderr)  # as Python reports SystemExit("message")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

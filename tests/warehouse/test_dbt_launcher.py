@@ -24,7 +24,7 @@ def test_launcher_runs_dbt_and_exits_zero() -> None:
     assert "installed:" in done.stdout
 
 
-def test_launcher_passes_on_dbt_usage_errors() -> None:
+def test_launcher_reports_dbt_usage_errors() -> None:
     done = _launch("no-such-command")
     assert done.returncode == 2
     assert "No such command 'no-such-command'" in done.stderr
