@@ -1,8 +1,8 @@
 """The one definition behind the five `ingest_<source>` DAGs (contract §6).
 
 Each run lists every complete file waiting in `landing/<source>/` and ingests each in its own
-mapped task, so one rejected file fails only its own task (with the rejection in its log and
-the failure hook called) while the others still load. A loaded file emits one event on its
+mapped task, one file at a time, so one rejected file fails only its own task (with the
+rejection in its log and the failure hook called) while the others still load. A loaded file emits one event on its
 entity's raw asset, with the load's row counts in the event's extra; skipped files (identical
 bytes already loaded) emit nothing, so the warehouse is not rebuilt for nothing.
 """
@@ -47,7 +47,16 @@ def make_ingest_dag(source: str, doc_md: str) -> DAG:
             log.info("%d file(s) waiting in %s", len(files), directory)
             return files
 
-        @task(outlets=[alias], pool=LAKE_INGEST_POOL, map_index_template="{{ file_name }}")
+        # One file at a time per run: when two of a run's tasks emit the first events through
+        # the source's alias at the same moment, Airflow links the alias to the asset twice and
+        # fails one task (UNIQUE constraint on asset_alias_asset) although its file loaded.
+        # Ingestion already uses every core for one file.
+        @task(
+            outlets=[alias],
+            pool=LAKE_INGEST_POOL,
+            max_active_tis_per_dagrun=1,
+            map_index_template="{{ file_name }}",
+        )
         def ingest_extract(path: str) -> dict[str, Any]:
             """Validate, pseudonymise and load one file; archive it; emit its entity's event."""
             from pathlib import Path

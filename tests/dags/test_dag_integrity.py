@@ -58,6 +58,13 @@ def test_ingest_dag_is_started_by_a_watcher_on_its_landing_folder(dagbag: Any, s
     assert dag.max_active_runs == 1
 
 
+@pytest.mark.parametrize("source", INGEST_SOURCES)
+def test_ingest_dag_loads_one_file_at_a_time(dagbag: Any, source: str) -> None:
+    """Within a run, the mapped ingest tasks do not overlap (their alias events would race)."""
+    task = dagbag.dags[f"ingest_{source}"].get_task("ingest_extract")
+    assert task.max_active_tis_per_dagrun == 1
+
+
 def test_build_warehouse_runs_at_two_london_time_or_on_raw_assets(dagbag: Any) -> None:
     """build_warehouse is asset-or-time: 02:00 Europe/London, or any raw entity asset."""
     dag = dagbag.dags["build_warehouse"]
