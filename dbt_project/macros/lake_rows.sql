@@ -82,7 +82,14 @@
     run are recomputed, from the new rows plus the version already kept, so a run after one more
     delivery reads the new files only and `--full-refresh` gives the same table. A key appears at
     most once per load (ingestion quarantines in-file key clashes), so (key, load_id) is a row.
-    Each row carries dbt_invocation_id (`written_by_this_run`). -#}
+    Each row carries dbt_invocation_id (`written_by_this_run`).
+
+    The models store their rows in load order (`order by loaded_at`), and each nightly run
+    appends the newest. A daily delta mostly replaces recently loaded rows, so the rows it deletes
+    sit together in the last row groups: DuckDB's checkpoint then compacts only those. In a table
+    left in the order the query happened to produce, they sat in the middle, and compacting
+    there cost a nightly build about 0.8 s. The `loaded_at` filters of the incremental runs read
+    less too, as each row group's min/max then cover a short span of loads. -#}
 {% macro current_versions(relation, key) -%}
     {%- if is_incremental() -%}
         {%- set newer = "loaded_at > (select max(loaded_at) from " ~ this ~ ")" -%}

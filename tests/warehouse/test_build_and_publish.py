@@ -65,6 +65,25 @@ def test_incremental_models_are_incremental(warehouse_life: WarehouseLife) -> No
         assert node["config"]["materialized"] == "incremental"
 
 
+def test_current_versions_are_stored_in_load_order(warehouse_life: WarehouseLife) -> None:
+    """The four current-version tables keep their rows in load order, through a full refresh
+    and the incremental runs after it, so the rows a delta replaces are together at the end."""
+    with duckdb.connect(str(warehouse_life.settings.build_db), read_only=True) as con:
+        for model in (
+            "int_cm_events_current",
+            "int_cm_people_current",
+            "int_complaints_current",
+            "int_provider_invoices_current",
+        ):
+            loads, out_of_order = con.execute(
+                f"""select count(distinct loaded_at), count(*) filter (where loaded_at < before)
+                    from (select loaded_at, lag(loaded_at) over (order by rowid) as before
+                          from intermediate.{model})"""
+            ).fetchone()
+            assert loads > 1, model
+            assert out_of_order == 0, model
+
+
 def test_nightly_build_runs_what_new_loads_can_change(warehouse_life: WarehouseLife) -> None:
     """Unit tests and seeds run in the first build and in a full refresh. The nightly build after
     loads of every entity runs every model and data test downstream of the lake, plus

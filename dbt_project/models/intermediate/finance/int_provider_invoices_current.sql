@@ -23,4 +23,6 @@ final as (
 
 )
 
+-- Stored in load order: see current_versions.
 select * from final
+order by loaded_at
