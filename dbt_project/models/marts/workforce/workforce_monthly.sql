@@ -7,24 +7,7 @@ with
 
 workers as (
 
-    select
-        snapshots.*,
-        {{ role_group('snapshots.main_job_role_code') }} as role_group,
-        snapshots.employment_status in ('permanent', 'temporary') as directly_employed,
-        {{ in_post_at('snapshots.start_date', 'snapshots.leave_date', 'snapshots.period_end') }}
-            as in_post,
-        {{ in_window(
-            'snapshots.start_date', 'snapshots.period_end_12m_before', 'snapshots.period_end'
-        ) }} as started_in_window,
-        coalesce({{ in_window(
-            'snapshots.leave_date', 'snapshots.period_end_12m_before', 'snapshots.period_end'
-        ) }}, false) as left_in_window
-    from (
-        select
-            *,
-            cast({{ dbt.dateadd('month', -12, 'period_end') }} as date) as period_end_12m_before
-        from {{ ref('int_hr_workers_month_snapshots') }}
-    ) as snapshots
+    {{ workers_at_month_end(ref('int_hr_workers_month_snapshots')) }}
 
 ),
 
