@@ -3,10 +3,10 @@
 A generated council at scale 20 is ingested, except for one extra daily cm_events delta (about
 1 % of all cm_events rows, cut from the last delivery and re-dated the next day). From a copy of
 that home, after a `dbt parse` warms dbt's partial parsing, a `--full-refresh` build is timed;
-then the daily delta is ingested and the nightly (incremental) build is timed. A single pair
-moves by a tenth either way on a shared machine, so the pair is run REPEATS times, each on a
-fresh copy, and the figure is the median nightly ÷ the median full refresh (as for the ingest
-figure). Then the typical dashboard queries run against the last serving warehouse, each on its
+then the daily delta is ingested and the nightly (incremental) build is timed. A single pair's
+ratio moves by about 0.05 either way on a shared machine, so the pair is run REPEATS times, each
+on a fresh copy, and the figure is the median nightly ÷ the median full refresh (as for the
+ingest figure). Then the typical dashboard queries run against the last serving warehouse, each on its
 own read-only connection as Superset opens them, and their 95th-percentile latency is reported.
 Each build's time is printed with where it went (dbt's node times by kind, slowest nodes).
 Set CAREGOV_BENCH_SCALE / CAREGOV_BENCH_MONTHS to measure other sizes, CAREGOV_BENCH_REPEATS
@@ -90,7 +90,7 @@ def figures(workdir: Path) -> dict[str, float]:
     for run in range(REPEATS):
         home = workdir / f"home-{run}"
         shutil.copytree(kept / "caregov-home", home, symlinks=True)
-        os.sync()  # the copy's 1.5 GB must not be written back to disk while builds are timed
+        os.sync()  # the copy is written back to disk now, not while builds are timed
         settings = _settings(home)
         full, nightly = _time_builds(settings, kept / "daily")
         fulls.append(full)

@@ -88,8 +88,7 @@
     appends the newest. A daily delta mostly replaces recently loaded rows, so the rows it deletes
     sit together in the last row groups: DuckDB's checkpoint then compacts only those. In a table
     left in the order the query happened to produce, they sat in the middle, and compacting
-    there cost a nightly build about 0.8 s. The `loaded_at` filters of the incremental runs read
-    less too, as each row group's min/max then cover a short span of loads. -#}
+    there cost a nightly build about 0.8 s. -#}
 {% macro current_versions(relation, key) -%}
     {%- if is_incremental() -%}
         {%- set newer = "loaded_at > (select max(loaded_at) from " ~ this ~ ")" -%}
