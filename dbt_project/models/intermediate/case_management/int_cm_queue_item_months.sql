@@ -48,49 +48,9 @@ new_months as (
 
 {% endif %}
 
-events as (
-
-    select
-        event_id,
-        person_id,
-        team_id,
-        event_type,
-        assessment_subtype,
-        requested_date,
-        case
-            when event_start_date is null then event_end_date
-            when event_end_date is null then event_start_date
-            when event_start_date < event_end_date then event_start_date
-            else event_end_date
-        end as left_queue_date,
-        loaded_at
-    from {{ ref('int_cm_events_current') }}
-    where event_type in ('Assessment', 'Review') and requested_date is not null
-
-),
-
 queue_items as (
 
-    select
-        event_id,
-        person_id,
-        team_id,
-        requested_date,
-        left_queue_date,
-        loaded_at,
-        case when event_type = 'Review' then 'review' else 'assessment' end as queue
-    from events
-    union all
-    select
-        event_id,
-        person_id,
-        team_id,
-        requested_date,
-        left_queue_date,
-        loaded_at,
-        'ot_assessment' as queue
-    from events
-    where event_type = 'Assessment' and assessment_subtype = 'occupational_therapy'
+    {{ cm_queue_items(ref('int_cm_events_current')) }}
 
 ),
 

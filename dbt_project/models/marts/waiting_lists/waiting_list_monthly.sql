@@ -16,38 +16,7 @@ months as (
 
 queue_items as (
 
-    select
-        event_id,
-        person_id,
-        team_id,
-        requested_date,
-        case
-            when event_start_date is null then event_end_date
-            when event_end_date is null then event_start_date
-            when event_start_date < event_end_date then event_start_date
-            else event_end_date
-        end as left_queue_date,
-        case when event_type = 'Review' then 'review' else 'assessment' end as queue
-    from {{ ref('int_cm_events_current') }}
-    where event_type in ('Assessment', 'Review') and requested_date is not null
-    union all
-    select
-        event_id,
-        person_id,
-        team_id,
-        requested_date,
-        case
-            when event_start_date is null then event_end_date
-            when event_end_date is null then event_start_date
-            when event_start_date < event_end_date then event_start_date
-            else event_end_date
-        end as left_queue_date,
-        'ot_assessment' as queue
-    from {{ ref('int_cm_events_current') }}
-    where
-        event_type = 'Assessment'
-        and assessment_subtype = 'occupational_therapy'
-        and requested_date is not null
+    {{ cm_queue_items(ref('int_cm_events_current')) }}
 
 ),
 
@@ -66,31 +35,41 @@ waiting as (
 
 ),
 
-joined as (
+-- Each item joins its queue in the month of its requested date and leaves it in the month it
+-- started or ended; a flow dated outside the reported months is not counted.
+flows as (
 
     select
-        months.period_end,
-        queue_items.team_id,
-        queue_items.queue,
-        count(*) as joined_in_month
-    from months
-    inner join queue_items
-        on months.period_end = cast({{ dbt.last_day('queue_items.requested_date', 'month') }} as date)
-    group by months.period_end, queue_items.team_id, queue_items.queue
+        cast({{ dbt.last_day('requested_date', 'month') }} as date) as period_end,
+        team_id,
+        queue,
+        1 as joined,
+        0 as left_queue
+    from queue_items
+    union all
+    select
+        cast({{ dbt.last_day('left_queue_date', 'month') }} as date) as period_end,
+        team_id,
+        queue,
+        0 as joined,
+        1 as left_queue
+    from queue_items
+    where left_queue_date is not null
 
 ),
 
-left_queue as (
+monthly_flows as (
 
     select
         months.period_end,
-        queue_items.team_id,
-        queue_items.queue,
-        count(*) as left_in_month
+        flows.team_id,
+        flows.queue,
+        sum(flows.joined) as joined_in_month,
+        sum(flows.left_queue) as left_in_month
     from months
-    inner join queue_items
-        on months.period_end = cast({{ dbt.last_day('queue_items.left_queue_date', 'month') }} as date)
-    group by months.period_end, queue_items.team_id, queue_items.queue
+    inner join flows
+        on months.period_end = flows.period_end
+    group by months.period_end, flows.team_id, flows.queue
 
 ),
 
@@ -106,13 +85,7 @@ grid as (
         period_end,
         team_id,
         queue
-    from joined
-    union
-    select
-        period_end,
-        team_id,
-        queue
-    from left_queue
+    from monthly_flows
 
 ),
 
@@ -131,26 +104,23 @@ final as (
             as median_wait_days,
         {{ suppress('waiting.p90_wait_days', 'coalesce(waiting.waiting_people, 0)', 5) }}
             as p90_wait_days,
-        {{ suppress('joined.joined_in_month', 'coalesce(joined.joined_in_month, 0)', 5) }}
-            as joined_in_month,
-        {{ suppress('left_queue.left_in_month', 'coalesce(left_queue.left_in_month, 0)', 5) }}
-            as left_in_month
+        {{ suppress(
+            'monthly_flows.joined_in_month', 'coalesce(monthly_flows.joined_in_month, 0)', 5
+        ) }} as joined_in_month,
+        {{ suppress(
+            'monthly_flows.left_in_month', 'coalesce(monthly_flows.left_in_month, 0)', 5
+        ) }} as left_in_month
     from grid
     left join waiting
         on
             grid.period_end = waiting.period_end
             and grid.team_id = waiting.team_id
             and grid.queue = waiting.queue
-    left join joined
+    left join monthly_flows
         on
-            grid.period_end = joined.period_end
-            and grid.team_id = joined.team_id
-            and grid.queue = joined.queue
-    left join left_queue
-        on
-            grid.period_end = left_queue.period_end
-            and grid.team_id = left_queue.team_id
-            and grid.queue = left_queue.queue
+            grid.period_end = monthly_flows.period_end
+            and grid.team_id = monthly_flows.team_id
+            and grid.queue = monthly_flows.queue
 
 )
 
