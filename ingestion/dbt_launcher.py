@@ -12,6 +12,11 @@ import creates live for the whole run, so they are frozen out of the collector's
 collector runs after every 10,000 new objects instead of 700, as building the manifest and
 rendering each node create many short-lived ones. Garbage is still collected (the peak memory of
 a full build did not change); nightly builds got about 0.4 s faster and full ones about 0.5 s.
+
+With `CAREGOV_DBT_RUN_RESULTS=<path>` set, the run's results are written to that path whatever
+dbt's `--write-json` setting. A nightly build runs dbt with `--no-write-json`: with the project
+unchanged, the manifest (and graph) dbt would write twice per run are the ones already on disk,
+and writing them took about 0.2 s; the run results are the only artifact the build reads.
 """
 
 from __future__ import annotations
@@ -19,22 +24,43 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from typing import Any
+
+RUN_RESULTS = "CAREGOV_DBT_RUN_RESULTS"
 
 
 def main(argv: list[str]) -> int:
+    from click import Abort, ClickException
+    from dbt.cli.exceptions import ResultExit
     from dbt.cli.main import cli
 
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
 
+    # Not standalone, so the run's result comes back here; the exceptions are handled as click's
+    # standalone mode does (dbt's own ones print nothing more and carry the exit code).
     try:
-        cli.main(argv, prog_name="dbt")  # standalone mode: ends in SystemExit
-    except SystemExit as done:
-        if done.code is None or isinstance(done.code, int):
-            return done.code or 0
-        print(done.code, file=sys.stderr)  # as Python reports SystemExit("message")
+        outcome = cli.main(argv, prog_name="dbt", standalone_mode=False)
+    except ResultExit as failed:  # the command ran and did not succeed
+        _write_run_results(failed.result)
+        return failed.exit_code
+    except ClickException as error:
+        error.show()
+        return error.exit_code
+    except Abort:
+        print("Aborted!", file=sys.stderr)
         return 1
-    return 0
+    if isinstance(outcome, int):  # an early exit, such as --version
+        return outcome
+    result, success = outcome
+    _write_run_results(result)
+    return 0 if success else 1
+
+
+def _write_run_results(result: Any) -> None:
+    path = os.environ.get(RUN_RESULTS)
+    if path and hasattr(result, "write"):
+        result.write(path)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from typing import Any
 import duckdb
 
 from ingestion.console import progress
+from ingestion.dbt_launcher import RUN_RESULTS
 from ingestion.settings import Settings
 
 # `caregov metrics` lives in its own module; re-exported here so the CLI and the DAGs import the
@@ -158,7 +159,8 @@ def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildRe
         # Taken before dbt reads the lake: a load that lands during the build counts as new next
         # time, whether or not this build saw it.
         state = build_state(settings)
-        code = _run_dbt_build(settings, full_refresh, state)
+        scope = [] if full_refresh else nightly_scope(settings, state)
+        code = _run_dbt_build(settings, full_refresh, scope)
         run_results = _read_json(dbt_paths(settings)[0] / "run_results.json")
         failed = [r for r in run_results.get("results", []) if r.get("status") not in PASSED]
         if code != 0 or failed or not run_results:
@@ -166,20 +168,23 @@ def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildRe
             return BuildResult(
                 False, False, time.monotonic() - started, settings.serving_db, run_results, error
             )
-        publish(settings)
+        publish(settings, with_manifest=not scope)
         record_published_state(settings, state)
     return BuildResult(True, True, time.monotonic() - started, settings.serving_db, run_results)
 
 
-def _run_dbt_build(settings: Settings, full_refresh: bool, state: dict[str, Any]) -> int:
+def _run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> int:
+    """Run `dbt build`: all of it, or the nightly `scope`, which also skips dbt's manifest
+    (see `publish`) and writes only the run results (through the launcher)."""
     target_path, _ = dbt_paths(settings)
-    (target_path / "run_results.json").unlink(missing_ok=True)
+    run_results = target_path / "run_results.json"
+    run_results.unlink(missing_ok=True)
     # --fail-fast: the first failure already means nothing is published, so stop there.
-    args = [
-        "build",
-        "--fail-fast",
-        *(["--full-refresh"] if full_refresh else nightly_scope(settings, state)),
-    ]
+    args = ["build", "--fail-fast", *(["--full-refresh"] if full_refresh else scope)]
+    env = dbt_environment(settings)
+    if scope:
+        args.append("--no-write-json")
+        env[RUN_RESULTS] = str(run_results)
     command = dbt_command(settings, *args)
     log.info("running %s", " ".join(args))
     with (
@@ -187,7 +192,7 @@ def _run_dbt_build(settings: Settings, full_refresh: bool, state: dict[str, Any]
         subprocess.Popen(
             command,
             cwd=ROOT,
-            env=dbt_environment(settings),
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -217,6 +222,9 @@ def nightly_scope(settings: Settings, state: dict[str, Any]) -> list[str]:
     tests passed on the same rows. Unit tests check the SQL on fixed inputs and seeds are part
     of the code, so neither runs then. When the code changed, or there is no published build to
     compare with, everything runs.
+
+    The staging views are created again although their SQL rarely changes: excluding them
+    would exclude the data tests that read them too (dbt's indirect selection).
     """
     published = _read_json(_published_state_path(settings))
     same_code = published.get("code") == state.get("code")
@@ -300,13 +308,15 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(staged, path)
 
 
-def publish(settings: Settings) -> None:
+def publish(settings: Settings, with_manifest: bool = True) -> None:
     """Write the marts to a new file beside the serving file and rename it into place.
 
     Only schema `marts` is served (contract §5, §7): Superset and `caregov metrics` read nothing
     else. So the row-level staging and intermediate relations stay in build.duckdb, and publishing
     writes a few megabytes instead of copying the whole build file (which only grows as dbt
-    rebuilds tables). Table and column descriptions go along.
+    rebuilds tables). Table and column descriptions go along, and dbt's manifest (which Superset's
+    dataset descriptions come from) goes beside the serving file `with_manifest`. A nightly build
+    writes no manifest: the one published with the same code, by the last full build, stays.
     """
     with duckdb.connect(str(settings.build_db)) as con:
         con.execute("checkpoint")
@@ -341,7 +351,7 @@ def publish(settings: Settings) -> None:
         os.fsync(handle.fileno())
     os.replace(staged, settings.serving_db)
     manifest = dbt_paths(settings)[0] / "manifest.json"
-    if manifest.exists():
+    if with_manifest and manifest.exists():
         staged_manifest = folder / f".manifest.json.{os.getpid()}.tmp"
         shutil.copyfile(manifest, staged_manifest)
         os.replace(staged_manifest, folder / "manifest.json")

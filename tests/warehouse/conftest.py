@@ -64,7 +64,14 @@ class WarehouseLife:
     failed_on_events: BuildResult
     serving_sha_before_failure: str
     serving_sha_after_failure: str
+    manifest_ids: dict[str, str] = field(default_factory=dict)  # build → published manifest's
     reads: list[dict[str, Any]] = field(default_factory=list)
+
+
+def published_manifest_id(settings: Settings) -> str:
+    """The dbt invocation that wrote the manifest published beside the serving warehouse."""
+    manifest = json.loads((settings.warehouse / "manifest.json").read_text())
+    return str(manifest["metadata"]["invocation_id"])
 
 
 def marts_digest(serving: Path) -> dict[str, str]:
@@ -153,6 +160,7 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
     _write_lake(settings, MONTHS - 1, skip="improvement_actions")
     first = build_and_publish(settings)
     assert first.ok, first.describe()
+    manifest_ids = {"first": published_manifest_id(settings)}
     with duckdb.connect(str(settings.serving_db), read_only=True) as con:
         first_ids = {
             r[0] for r in con.execute("select metric_id from marts.governance_metrics").fetchall()
@@ -164,6 +172,7 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
     _new_versions_of_some_events(settings, dt.date.fromisoformat("2025-07-02"))
     incremental = build_and_publish(settings)
     assert incremental.ok, incremental.describe()
+    manifest_ids["incremental"] = published_manifest_id(settings)
     incremental_marts = marts_digest(settings.serving_db)
 
     # 3. Full refresh while readers loop on the serving file.
@@ -186,6 +195,7 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
     try:
         full_refresh = build_and_publish(settings, full_refresh=True)
         assert full_refresh.ok, full_refresh.describe()
+        manifest_ids["full_refresh"] = published_manifest_id(settings)
         full_refresh_marts = marts_digest(settings.serving_db)
 
         # 4. A complaint with an unknown procedure breaks an accepted_values test.
@@ -236,6 +246,7 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
         failed_on_events=failed_on_events,
         serving_sha_before_failure=before,
         serving_sha_after_failure=after,
+        manifest_ids=manifest_ids,
         reads=reads,
     )
 

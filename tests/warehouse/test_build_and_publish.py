@@ -116,6 +116,16 @@ def test_nightly_build_runs_what_new_loads_can_change(warehouse_life: WarehouseL
     assert nightly == expected
 
 
+def test_nightly_build_keeps_the_manifest_published_with_the_same_code(
+    warehouse_life: WarehouseLife,
+) -> None:
+    """A nightly build writes no dbt manifest (nothing in it changed): the published one stays,
+    and a full build publishes its own."""
+    ids = warehouse_life.manifest_ids
+    assert ids["incremental"] == ids["first"]
+    assert ids["full_refresh"] != ids["first"]
+
+
 def test_nightly_scope_selects_what_changed_since_the_published_build(
     settings: Settings,
 ) -> None:
