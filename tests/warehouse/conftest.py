@@ -64,7 +64,7 @@ class WarehouseLife:
     failed_on_events: BuildResult
     serving_sha_before_failure: str
     serving_sha_after_failure: str
-    manifest_ids: dict[str, str] = field(default_factory=dict)  # build → published manifest's
+    manifest_ids: dict[str, str] = field(default_factory=dict)  # build → published manifest id
     reads: list[dict[str, Any]] = field(default_factory=list)
 
 

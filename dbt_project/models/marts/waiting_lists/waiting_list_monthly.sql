@@ -6,9 +6,7 @@ with
 
 months as (
 
-    select
-        month_start,
-        period_end
+    select period_end
     from {{ ref('int_lake_entity_months') }}
     where entity = 'cm_events'
 
