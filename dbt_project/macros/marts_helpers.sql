@@ -106,6 +106,11 @@
         from {{ events }}
         where event_type in ('Assessment', 'Review') and requested_date is not null
     {%- endset -%}
+    {%- set queues = [
+        ("case when event_type = 'Review' then 'review' else 'assessment' end", none),
+        ("'ot_assessment'", "event_type = 'Assessment' and assessment_subtype = 'occupational_therapy'"),
+    ] -%}
+    {%- for queue, only in queues %}
     select
         event_id,
         person_id,
@@ -113,17 +118,13 @@
         requested_date,
         left_queue_date,
         loaded_at,
-        case when event_type = 'Review' then 'review' else 'assessment' end as queue
+        {{ queue }} as queue
     from ({{ waiting_events }}) as waiting_events
+    {%- if only %}
+    where {{ only }}
+    {%- endif %}
+    {%- if not loop.last %}
     union all
-    select
-        event_id,
-        person_id,
-        team_id,
-        requested_date,
-        left_queue_date,
-        loaded_at,
-        'ot_assessment' as queue
-    from ({{ waiting_events }}) as waiting_events
-    where event_type = 'Assessment' and assessment_subtype = 'occupational_therapy'
+    {%- endif %}
+    {%- endfor %}
 {%- endmacro %}
