@@ -179,8 +179,10 @@ def _run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> 
     target_path, _ = dbt_paths(settings)
     run_results = target_path / "run_results.json"
     run_results.unlink(missing_ok=True)
-    # --fail-fast: the first failure already means nothing is published, so stop there.
-    args = ["build", "--fail-fast", *(["--full-refresh"] if full_refresh else scope)]
+    # Not --fail-fast: a failed build then reports every failing model and test at once (their
+    # dependents are skipped anyway), and dbt-duckdb's cancelling of the other thread's query on
+    # the first failure can itself crash ("Connection already closed") and lose the run results.
+    args = ["build", *(["--full-refresh"] if full_refresh else scope)]
     env = dbt_environment(settings)
     if scope:
         args.append("--no-write-json")
