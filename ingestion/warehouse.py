@@ -2,7 +2,7 @@
 
 One `dbt build` (models, seeds, data tests, unit tests) writes `warehouse/build.duckdb`; a nightly
 (incremental) build with unchanged code runs only what the loads since the published build and
-today's date can change, without unit tests and seeds (`nightly_scope`). Only if every node
+today's date can change, without unit tests and seeds (`warehouse_scope`). Only if every node
 passed are the marts written to a new file beside the serving file, which is renamed onto
 `warehouse/governance.duckdb` with `os.replace`, so readers (Superset, `caregov metrics`) always
 open either yesterday's complete warehouse or today's, never a half-built or failed one, and never
@@ -15,8 +15,6 @@ and builds of one home are serialised by a file lock under `settings.state`.
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import json
 import logging
 import os
 import re
@@ -27,7 +25,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +37,19 @@ from ingestion.settings import Settings
 # `caregov metrics` lives in its own module; re-exported here so the CLI and the DAGs import the
 # warehouse's entry points from one place (docs/interfaces.md).
 from ingestion.warehouse_metrics import format_metrics, read_metrics
+from ingestion.warehouse_scope import (
+    PROFILES_DIR,
+    ROOT,
+    build_state,
+    nightly_scope,
+    read_json,
+    record_published_state,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = ["BuildResult", "build_and_publish", "format_metrics", "publish", "read_metrics"]
 
-ROOT = Path(__file__).resolve().parent.parent
-PROFILES_DIR = ROOT / "dbt_project"
 PASSED = {"success", "pass", "warn", "no-op"}
 _NODE_DONE = re.compile(r"\b\d+ of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP|SUCCESS)\b")
 
@@ -161,7 +164,7 @@ def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildRe
         state = build_state(settings)
         scope = [] if full_refresh else nightly_scope(settings, state)
         code = _run_dbt_build(settings, full_refresh, scope)
-        run_results = _read_json(dbt_paths(settings)[0] / "run_results.json")
+        run_results = read_json(dbt_paths(settings)[0] / "run_results.json")
         failed = [r for r in run_results.get("results", []) if r.get("status") not in PASSED]
         if code != 0 or failed or not run_results:
             error = None if failed else f"dbt exited with status {code}; see its log above."
@@ -174,18 +177,20 @@ def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildRe
 
 
 def _run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> int:
-    """Run `dbt build`: all of it, or the nightly `scope`, which also skips dbt's manifest
-    (see `publish`) and writes only the run results (through the launcher)."""
+    """Run `dbt build`: all of it, or the nightly `scope` (node names), which also skips dbt's
+    manifest (see `publish`) and writes only the run results (through the launcher)."""
     target_path, _ = dbt_paths(settings)
     run_results = target_path / "run_results.json"
     run_results.unlink(missing_ok=True)
     # Not --fail-fast: a failed build then reports every failing model and test at once (their
     # dependents are skipped anyway), and dbt-duckdb's cancelling of the other thread's query on
     # the first failure can itself crash ("Connection already closed") and lose the run results.
-    args = ["build", *(["--full-refresh"] if full_refresh else scope)]
+    args = ["build"]
     env = dbt_environment(settings)
-    if scope:
-        args.append("--no-write-json")
+    if full_refresh:
+        args.append("--full-refresh")
+    elif scope:
+        args += ["--select", *scope, "--exclude", "resource_type:unit_test", "--no-write-json"]
         env[RUN_RESULTS] = str(run_results)
     command = dbt_command(settings, *args)
     log.info("running %s", " ".join(args))
@@ -212,102 +217,6 @@ def _run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> 
             else:
                 log.debug("dbt: %s", line)
         return process.wait()
-
-
-def nightly_scope(settings: Settings, state: dict[str, Any]) -> list[str]:
-    """What an incremental build runs: what the loads since the published build can change.
-
-    Every node of the published build was built by the same code from the lake as it was then,
-    so when the code has not changed (`code_version`) only nodes downstream of an entity (or the
-    ledger) with loads added, replaced or removed since then, and `data_freshness` (it depends
-    on today's date), can change; the others are in build.duckdb as published, and their data
-    tests passed on the same rows. Unit tests check the SQL on fixed inputs and seeds are part
-    of the code, so neither runs then. When the code changed, or there is no published build to
-    compare with, everything runs.
-
-    The staging views are created again although their SQL rarely changes: excluding them
-    would exclude the data tests that read them too (dbt's indirect selection).
-    """
-    published = _read_json(_published_state_path(settings))
-    same_code = published.get("code") == state.get("code")
-    if not (same_code and settings.serving_db.exists() and settings.build_db.exists()):
-        return []
-    before, now = published.get("loads", {}), state.get("loads", {})
-    differ = {i for i in before.keys() | now.keys() if before.get(i) != now.get(i)}
-    changed = {tuple((now.get(i) or before[i])[2:4]) for i in differ}
-    selectors = [f"source:{source}.{entity}+" for source, entity in sorted(changed)]
-    if changed:
-        selectors.append("source:lake.ledger+")
-    return ["--select", *selectors, "data_freshness", "--exclude", "resource_type:unit_test"]
-
-
-def build_state(settings: Settings) -> dict[str, Any]:
-    """What a build starts from: the code's version and every ledger record."""
-    published = _read_json(_published_state_path(settings)).get("loads", {})
-    return {"code": code_version(), "loads": ledger_snapshot(settings, published)}
-
-
-def code_version() -> str:
-    """A digest of the dbt project's files and of the dbt, adapter and DuckDB versions."""
-    digest = hashlib.sha256()
-    for package in ("dbt-core", "dbt-duckdb", "duckdb"):
-        digest.update(f"{package}=={metadata.version(package)}\n".encode())
-    project = sorted(
-        path
-        for path in PROFILES_DIR.rglob("*")
-        if path.is_file()
-        and path.suffix in {".sql", ".yml", ".yaml", ".csv"}
-        and not {"target", "dbt_packages", "logs"} & set(path.relative_to(PROFILES_DIR).parts)
-    )
-    files = [ROOT / "dbt_project.yml", *project]
-    for path in files:
-        digest.update(f"{path.relative_to(ROOT)}\n".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def ledger_snapshot(
-    settings: Settings, known: dict[str, list[Any]] | None = None
-) -> dict[str, list[Any]]:
-    """Every ledger record: load id → [file mtime, size, source, entity]. Records whose file is
-    as in `known` are not read again."""
-    known = known or {}
-    records: dict[str, list[Any]] = {}
-    unread: list[str] = []
-    for path in sorted(settings.ledger.glob("*.parquet")) if settings.ledger.exists() else []:
-        stat = path.stat()
-        seen = known.get(path.stem)
-        if seen and seen[:2] == [stat.st_mtime_ns, stat.st_size]:
-            records[path.stem] = seen
-        else:
-            unread.append(str(path))
-    if unread:
-        with duckdb.connect() as con:
-            rows = con.execute(
-                "select load_id, source, entity, filename from read_parquet(?, filename = true)",
-                [unread],
-            ).fetchall()
-        for load_id, source, entity, filename in rows:
-            stat = os.stat(filename)
-            records[str(load_id)] = [stat.st_mtime_ns, stat.st_size, str(source), str(entity)]
-    return records
-
-
-def record_published_state(settings: Settings, state: dict[str, Any]) -> None:
-    """Remember what the published build started from (what `nightly_scope` compares with)."""
-    _write_json(_published_state_path(settings), state)
-
-
-def _published_state_path(settings: Settings) -> Path:
-    return settings.state / "warehouse-published.json"
-
-
-def _write_json(path: Path, data: Any) -> None:
-    """Write beside and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    staged.write_text(json.dumps(data))
-    os.replace(staged, path)
 
 
 def publish(settings: Settings, with_manifest: bool = True) -> None:
@@ -363,10 +272,3 @@ def publish(settings: Settings, with_manifest: bool = True) -> None:
 def _literal(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        return {}

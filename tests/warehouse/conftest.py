@@ -5,9 +5,10 @@ whole life the tests check, recording what each step left behind:
 
 1. a lake with 14 months of every entity except improvement_actions (never delivered yet):
    build 1 must pass;
-2. improvement_actions for all 15 months, month 15 of everything else, one more daily delta
-   (append-only, like ingestion) and next versions of a few events that move the waiting-list
-   figures of earlier months: build 2 (incremental);
+2. improvement_actions for all 15 months, month 15 of everything else and one more daily delta
+   (append-only, like ingestion), which starts month 16: build 2 (incremental);
+   then next versions of a few events, delivered the next day (the same month), that move the
+   waiting-list figures of earlier months: build 2b (incremental, cm_events only);
 3. `--full-refresh` while reader processes loop on the serving file: build 3;
 4. a planted lake row that breaks a dbt test: build 4 must fail and leave the serving file as it
    was (the row is then removed so the lake matches the serving warehouse again).
@@ -57,6 +58,7 @@ class WarehouseLife:
     first: BuildResult
     first_metric_ids: set[str]
     incremental: BuildResult
+    same_month: BuildResult
     incremental_marts: dict[str, str]
     full_refresh: BuildResult
     full_refresh_marts: dict[str, str]
@@ -169,10 +171,13 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
     # 2. Month 15 and a daily delta (months 1-14 are rewritten byte for byte).
     synthetic.build_synthetic_lake(settings, start=START, months=MONTHS, scale=SCALE)
     synthetic.append_daily_delta(settings, start=START, months=MONTHS, scale=SCALE)
-    _new_versions_of_some_events(settings, dt.date.fromisoformat("2025-07-02"))
     incremental = build_and_publish(settings)
     assert incremental.ok, incremental.describe()
     manifest_ids["incremental"] = published_manifest_id(settings)
+    # 2b. New versions of some events, the next day.
+    _new_versions_of_some_events(settings, dt.date.fromisoformat("2025-07-02"))
+    same_month = build_and_publish(settings)
+    assert same_month.ok, same_month.describe()
     incremental_marts = marts_digest(settings.serving_db)
 
     # 3. Full refresh while readers loop on the serving file.
@@ -239,6 +244,7 @@ def warehouse_life(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLife:
         first=first,
         first_metric_ids=first_ids,
         incremental=incremental,
+        same_month=same_month,
         incremental_marts=incremental_marts,
         full_refresh=full_refresh,
         full_refresh_marts=full_refresh_marts,

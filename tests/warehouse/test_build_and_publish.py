@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import duckdb
 
 from ingestion.settings import Settings
-from ingestion.warehouse import (
-    BuildResult,
-    build_state,
-    nightly_scope,
-    record_published_state,
-)
+from ingestion.warehouse import BuildResult
 from tests.warehouse.conftest import MARTS, WarehouseLife
-from tests.warehouse.lake import write_ledger
 
 
 def test_build_publishes_every_marts_table_and_the_manifest(warehouse: Settings) -> None:
@@ -43,8 +36,10 @@ def test_entity_never_delivered_does_not_stop_the_build(warehouse_life: Warehous
 def test_full_refresh_gives_the_same_marts_as_the_incremental_build(
     warehouse_life: WarehouseLife,
 ) -> None:
-    """An incremental build after more deliveries equals a full refresh of the same lake."""
-    assert warehouse_life.incremental.ok and warehouse_life.full_refresh.ok
+    """Incremental builds after more deliveries (a new month, then one more cm_events delivery in
+    that month) give the marts a full refresh of the same lake gives."""
+    assert warehouse_life.incremental.ok and warehouse_life.same_month.ok
+    assert warehouse_life.full_refresh.ok
     assert warehouse_life.incremental_marts == warehouse_life.full_refresh_marts
 
 
@@ -84,20 +79,18 @@ def test_current_versions_are_stored_in_load_order(warehouse_life: WarehouseLife
             assert out_of_order == 0, model
 
 
+def _ran(result: BuildResult) -> set[str]:
+    return {r["unique_id"] for r in result.run_results["results"]}
+
+
 def test_nightly_build_runs_what_new_loads_can_change(warehouse_life: WarehouseLife) -> None:
     """Unit tests and seeds run in the first build and in a full refresh. The nightly build after
-    loads of every entity runs every model and data test downstream of the lake, plus
-    data_freshness (it depends on today's date), and nothing else: no unit test, no seed, not the
-    calendar built from the seeds alone."""
-
-    def ran(result: BuildResult) -> set[str]:
-        return {r["unique_id"] for r in result.run_results["results"]}
-
-    def kinds(result: BuildResult) -> set[str]:
-        return {unique_id.split(".", 1)[0] for unique_id in ran(result)}
-
+    loads of every entity (starting a new month) runs every model and data test downstream of
+    the lake, plus data_freshness (it depends on today's date), and nothing else: no unit test,
+    no seed, not the calendar built from the seeds alone, and no staging view but that of the
+    entity delivered for the first time (the others read the new files as they are)."""
     for build in (warehouse_life.first, warehouse_life.full_refresh):
-        assert {"unit_test", "seed", "test", "model"} <= kinds(build)
+        assert {"unit_test", "seed", "test", "model"} <= {u.split(".", 1)[0] for u in _ran(build)}
     manifest = json.loads((warehouse_life.settings.warehouse / "manifest.json").read_text())
     downstream: set[str] = set()
     frontier = [*manifest["sources"], "model.caregov.data_freshness"]
@@ -106,14 +99,33 @@ def test_nightly_build_runs_what_new_loads_can_change(warehouse_life: WarehouseL
         if node not in downstream:
             downstream.add(node)
             frontier += manifest["child_map"].get(node, [])
+    views = {
+        unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["config"].get("materialized") == "view"
+    }
+    first_delivered = "model.caregov.stg_improvement_plan__actions"
     expected = {
         unique_id
-        for unique_id in ran(warehouse_life.full_refresh)
+        for unique_id in _ran(warehouse_life.full_refresh)
         if unique_id.split(".", 1)[0] in {"model", "test"} and unique_id in downstream
     }
     assert "model.caregov.int_calendar_days" not in expected
-    nightly = {u for u in ran(warehouse_life.incremental) if not u.startswith("exposure.")}
-    assert nightly == expected
+    assert first_delivered in views & expected
+    nightly = {u for u in _ran(warehouse_life.incremental) if not u.startswith("exposure.")}
+    assert nightly == expected - views | {first_delivered}
+
+
+def test_nightly_build_in_the_same_month_leaves_other_entities_marts_alone(
+    warehouse_life: WarehouseLife,
+) -> None:
+    """After a cm_events delivery in a month already reported, the nightly build rebuilds the
+    waiting lists and the governance metrics, but not the complaints, finance or workforce marts
+    (their reported months did not change), and no staging view."""
+    ran = {u.split(".")[-1] for u in _ran(warehouse_life.same_month) if u.startswith("model.")}
+    assert {"int_cm_queue_item_months", "waiting_list_monthly", "governance_metrics"} <= ran
+    assert not {"complaints_monthly", "finance_monthly", "workforce_monthly"} & ran
+    assert not [name for name in ran if name.startswith("stg_")]
 
 
 def test_nightly_build_keeps_the_manifest_published_with_the_same_code(
@@ -124,39 +136,6 @@ def test_nightly_build_keeps_the_manifest_published_with_the_same_code(
     ids = warehouse_life.manifest_ids
     assert ids["incremental"] == ids["first"]
     assert ids["full_refresh"] != ids["first"]
-
-
-def test_nightly_scope_selects_what_changed_since_the_published_build(
-    settings: Settings,
-) -> None:
-    """Without a published build, or after a code change, everything runs; otherwise only what
-    new, replaced or removed loads feed, and data_freshness."""
-    as_at, at = dt.date(2025, 1, 31), dt.datetime(2025, 2, 1, 2, 0)
-    write_ledger(settings, "L1", "hr_workers", as_at, "hr_workers_2025-01-31.csv", 10, at)
-    write_ledger(settings, "L2", "cm_events", as_at, "cm_events_2025-01-31.csv", 10, at)
-    assert nightly_scope(settings, build_state(settings)) == []
-
-    settings.warehouse.mkdir(parents=True, exist_ok=True)
-    settings.serving_db.touch()
-    settings.build_db.touch()
-    record_published_state(settings, build_state(settings))
-
-    def selected() -> list[str]:
-        scope = nightly_scope(settings, build_state(settings))
-        assert scope[scope.index("--exclude") + 1 :] == ["resource_type:unit_test"]
-        return scope[1 : scope.index("--exclude")]
-
-    assert selected() == ["data_freshness"]
-    assert nightly_scope(settings, {**build_state(settings), "code": "changed"}) == []
-    write_ledger(settings, "L3", "cm_events", as_at, "cm_events_2025-02-01.csv", 5, at)
-    assert selected() == [
-        "source:case_management.cm_events+",
-        "source:lake.ledger+",
-        "data_freshness",
-    ]
-    (settings.ledger / "L3.parquet").unlink()
-    (settings.ledger / "L1.parquet").unlink()
-    assert selected() == ["source:hr.hr_workers+", "source:lake.ledger+", "data_freshness"]
 
 
 def test_failed_build_leaves_the_serving_warehouse_untouched(warehouse_life: WarehouseLife) -> None:
