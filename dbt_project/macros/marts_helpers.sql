@@ -65,17 +65,23 @@
 
 
 {#- Acknowledged "within 3 working days": on or before the 3rd working day after receipt, i.e.
-    fewer than `days` working days fall strictly between receipt and acknowledgement. -#}
+    fewer than `days` working days fall strictly between receipt and acknowledgement. Those are
+    counted from the calendar's running count of working days (up to the day before the
+    acknowledgement, less up to the day of receipt): two lookups on the date instead of a range
+    count over the calendar for every complaint. -#}
 {% macro acknowledged_within_working_days(received_date, acknowledged_date, days, calendar) -%}
     (
         {{ acknowledged_date }} is not null
         and (
-            select count(*)
-            from {{ calendar }} as working_days
+            select day_before_acknowledged.working_days_to_date
+            from {{ calendar }} as day_before_acknowledged
             where
-                working_days.is_working_day
-                and working_days.calendar_date > {{ received_date }}
-                and working_days.calendar_date < {{ acknowledged_date }}
+                day_before_acknowledged.calendar_date
+                = cast({{ dbt.dateadd('day', -1, acknowledged_date) }} as date)
+        ) - (
+            select day_received.working_days_to_date
+            from {{ calendar }} as day_received
+            where day_received.calendar_date = {{ received_date }}
         ) < {{ days }}
     )
 {%- endmacro %}
