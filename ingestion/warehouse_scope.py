@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -71,15 +72,10 @@ def nightly_scope(settings: Settings, state: dict[str, Any]) -> list[str]:
     )
     if not comparable:
         return []
-    differ = [
-        r
-        for i in before.keys() | now.keys()
-        if before.get(i) != now.get(i)
-        for r in (before.get(i), now.get(i))
-        if r
-    ]
+    differing = {i for i in before.keys() | now.keys() if before.get(i) != now.get(i)}
+    differ = [r for i in differing for r in (before.get(i), now.get(i)) if r]
     # Only loaded files put rows in the lake; any ledger record feeds the ledger's models.
-    changed = {(str(r[2]), str(r[3])) for r in differ if r[5] == "loaded"}
+    changed = {(str(r[2]), str(r[3])) for r in _loaded(differ)}
     sources = {(n["source_name"], n["name"]): uid for uid, n in manifest["sources"].items()}
     if changed - sources.keys():
         return []  # rows of an entity the dbt project does not know: let the build say so
@@ -130,18 +126,24 @@ def _reported_months(loads: dict[str, Record]) -> tuple[Any, ...]:
     """What `int_lake_entity_months` depends on: each entity's first as-at month and the latest
     as-at month over all entities, from the loads whose rows are in the lake (status loaded)."""
     first: dict[str, str] = {}
-    for _mtime, _size, _source, entity, as_at, status in loads.values():
-        if status == "loaded":
-            first[entity] = min(first.get(entity, as_at[:7]), as_at[:7])
-    latest = max((r[4][:7] for r in loads.values() if r[5] == "loaded"), default=None)
+    latest = ""
+    for _mtime, _size, _source, entity, as_at, _status in _loaded(loads.values()):
+        month = as_at[:7]
+        first[entity] = min(first.get(entity, month), month)
+        latest = max(latest, month)
     return tuple(sorted(first.items())), latest
 
 
 def _with_files(loads: dict[str, Record]) -> set[tuple[str, str]]:
     """The lake sources that have files: the entities with a loaded load (a loaded file always
     has rows), and the ledger once any file was delivered."""
-    with_files = {(str(r[2]), str(r[3])) for r in loads.values() if r[5] == "loaded"}
+    with_files = {(str(r[2]), str(r[3])) for r in _loaded(loads.values())}
     return with_files | ({LEDGER_SOURCE} if loads else set())
+
+
+def _loaded(records: Iterable[Record]) -> list[Record]:
+    """The records of loaded files (rejected and skipped ones put nothing in the lake)."""
+    return [record for record in records if record[5] == "loaded"]
 
 
 def build_state(settings: Settings) -> dict[str, Any]:
@@ -206,7 +208,7 @@ def ledger_snapshot(
 
 def record_published_state(settings: Settings, state: dict[str, Any]) -> None:
     """Remember what the published build started from (what `nightly_scope` compares with)."""
-    write_json(published_state_path(settings), state)
+    _write_json(published_state_path(settings), state)
 
 
 def published_state_path(settings: Settings) -> Path:
@@ -220,7 +222,7 @@ def read_json(path: Path) -> dict[str, Any]:
         return {}
 
 
-def write_json(path: Path, data: Any) -> None:
+def _write_json(path: Path, data: Any) -> None:
     """Write beside and rename, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.parent / f".{path.name}.{os.getpid()}.tmp"
