@@ -15,7 +15,6 @@ ENV PATH=/opt/caregov/.venv/bin:$PATH \
     CAREGOV_HOME=/data/caregov \
     AIRFLOW_HOME=/opt/airflow \
     AIRFLOW__CORE__DAGS_FOLDER=/opt/caregov/dags \
-    PYTHONPATH=/opt/caregov/dags \
     AIRFLOW__CORE__LOAD_EXAMPLES=False
 
 RUN useradd --create-home --uid 50000 caregov \

@@ -53,21 +53,20 @@ lint: $(VENV)/.installed
 ## demo: install, generate a sample council, run it through Airflow, leave Airflow and Superset running
 demo: install
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov generate --out $(DEMO_OUT) --seed 7
-	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local start
-	@# Dashboards are refreshed once Superset is up (it needs the first published warehouse).
-	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local pause refresh_dashboards
-	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local deliver $(DEMO_OUT)
-	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local wait
+	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow up
+	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow deliver $(DEMO_OUT)
+	@# Ingest, build and publish; then Superset (it needs the first published warehouse), whose
+	@# arrival the waiting refresh_dashboards run notices.
+	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow wait
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov superset up
-	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local unpause refresh_dashboards
-	CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local refresh
-	@CAREGOV_DEMO=1 $(VENV)/bin/python -m ingestion.airflow_local status
+	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow wait --dashboards
+	@CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow status
 	@echo "Superset:   $${CAREGOV_SUPERSET_URL:-http://127.0.0.1:8088}  (login $${CAREGOV_SUPERSET_ADMIN_USER:-admin}; password in $(CAREGOV_HOME)/state/secrets/superset_admin_password)"
 	@echo "Stop both with 'make down'."
 
 ## down: stop everything `make demo` started
 down:
-	-@test -x $(VENV)/bin/python && $(VENV)/bin/python -m ingestion.airflow_local stop
+	-@test -x $(VENV)/bin/caregov && $(VENV)/bin/caregov airflow down
 	-@test -x $(VENV)/bin/caregov && $(VENV)/bin/caregov superset down
 
 ## bench: the figures of contract section 8, written to bench/results.json

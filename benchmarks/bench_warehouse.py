@@ -28,10 +28,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.generate import generate_council
+from caregov.sample import generate_council
+from caregov.settings import Settings
 from ingestion.load import ingest_paths
-from ingestion.settings import Settings
-from ingestion.warehouse import BuildResult, build_and_publish, dbt_command, dbt_environment
+from warehouse.build import BuildResult, build_and_publish
+from warehouse.project import dbt_command, dbt_environment
 
 SCALE = float(os.environ.get("CAREGOV_BENCH_SCALE", "20"))
 MONTHS = int(os.environ.get("CAREGOV_BENCH_MONTHS", "24"))

@@ -5,14 +5,17 @@ Builds the governance warehouse with dbt and publishes it for Superset and `care
 - **Starts** nightly at **02:00 Europe/London** and whenever a raw lake asset
   (`raw_<entity>`) gets a new load (asset-or-time schedule). `max_active_runs=1`: loads that
   arrive during a build queue one more run, never a second concurrent one.
-- **Tasks**: `landing_drained` (waits while extracts are still leaving the landing zone, so
-  files delivered together are built together; at most 30 s without progress, 10 min in all) → `source_freshness` (per entity:
-  last as-at date, last load, stale or not, from the load ledger; a run started by raw assets
-  is skipped when no load finished after the last publish) → `dbt_build_and_publish` (one
-  `dbt build` — models, tests, snapshots — on `warehouse/build.duckdb`, then, only if
-  everything passed, an atomic publish onto `warehouse/governance.duckdb`; in the
-  `duckdb_writer` pool, one slot, so DuckDB's single writer is never contended) → `model_summary` (dbt's `run_results.json` as a per-model table in
-  the log) → `announce_marts` (emits the `marts` asset, which starts `refresh_dashboards`).
+- **Tasks**: `landing_drained` (a sensor in reschedule mode: waits while extracts are still
+  leaving the landing zone, so files delivered together are built together; it lets the build
+  go on when the zone is empty, when what is left has waited over
+  `CAREGOV_BUILD_SETTLE_SECONDS` with no ingest running, or after `CAREGOV_BUILD_WAIT_SECONDS`)
+  → `source_freshness` (per entity: last as-at date, last load, stale or not, from the load
+  ledger; a run started by raw assets is skipped when no load finished after the last publish)
+  → `dbt_build_and_publish` (one `dbt build` — models, tests, seeds — on
+  `warehouse/build.duckdb`, then, only if everything passed, an atomic publish onto
+  `warehouse/governance.duckdb`; in the `duckdb_writer` pool, one slot, so DuckDB's single
+  writer is never contended) → `model_summary` (dbt's `run_results.json` as a per-model table
+  in the log) → `announce_marts` (emits the `marts` asset, which starts `refresh_dashboards`).
 - **On failure** the serving warehouse is untouched (yesterday's numbers stay up), the per-model
   summary names what failed, and the failure notification is sent. Only transient errors
   are retried.
@@ -24,10 +27,13 @@ import logging
 from typing import Any
 
 from airflow.sdk import AssetAny, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
-from caregov_common.assets import MARTS, RAW_ASSETS
-from caregov_common.policy import DUCKDB_WRITER_POOL, default_args
+
+from caregov_dags.assets import MARTS, RAW_ASSETS
+from caregov_dags.policy import DUCKDB_WRITER_POOL, default_args, env_seconds
 
 log = logging.getLogger(__name__)
+
+POKE_SECONDS = 5
 
 
 @dag(
@@ -42,37 +48,41 @@ log = logging.getLogger(__name__)
     doc_md=__doc__,
 )
 def build_warehouse() -> None:
-    @task
-    def landing_drained() -> int:
-        """Wait while extracts are still being ingested, so files delivered together build once.
-
-        Proceeds when the landing zone is empty, or when no file has left it for
-        `CAREGOV_BUILD_SETTLE_SECONDS` (a file an ingest could not take stays behind), and in any
-        case after `CAREGOV_BUILD_WAIT_SECONDS`.
-        """
+    @task.sensor(poke_interval=POKE_SECONDS, mode="reschedule", timeout=24 * 3600)
+    def landing_drained(**context: Any) -> bool:
+        """True once extracts delivered together have left the landing zone (see the DAG doc)."""
         import time
 
-        from caregov_common.landing import complete_files
-
-        from ingestion.settings import Settings
+        from caregov.settings import Settings
+        from ingestion.contracts import SOURCES
+        from ingestion.landing import complete_files
 
         landing = Settings.from_env().landing
-        settle = _env_seconds("CAREGOV_BUILD_SETTLE_SECONDS", 30)
-        deadline = time.monotonic() + _env_seconds("CAREGOV_BUILD_WAIT_SECONDS", 600)
-        waiting = set(complete_files(landing))
-        last_change = time.monotonic()
-        while waiting and time.monotonic() - last_change < settle and time.monotonic() < deadline:
-            log.info("%d extract(s) still waiting in %s", len(waiting), landing)
-            time.sleep(2)
-            now_waiting = set(complete_files(landing))
-            if now_waiting != waiting:
-                waiting, last_change = now_waiting, time.monotonic()
-        if waiting:
-            log.warning("building with %d extract(s) left in landing", len(waiting))
-        return len(waiting)
+        waiting = complete_files(landing)
+        if not waiting:
+            return True
+        waited = context["task_reschedule_count"] * POKE_SECONDS
+        if waited >= env_seconds("CAREGOV_BUILD_WAIT_SECONDS", 600):
+            log.warning("building with %d extract(s) left in %s", len(waiting), landing)
+            return True
+        ingesting = sum(
+            context["ti"].get_dr_count(dag_id=f"ingest_{source}", states=["queued", "running"])
+            for source in SOURCES
+        )
+        newest = max(path.stat().st_ctime for path in waiting)
+        settled = time.time() - newest >= env_seconds("CAREGOV_BUILD_SETTLE_SECONDS", 30)
+        if not ingesting and settled:
+            log.warning(
+                "building with %d extract(s) left in %s that no ingest is taking",
+                len(waiting),
+                landing,
+            )
+            return True
+        log.info("%d extract(s) still waiting in %s", len(waiting), landing)
+        return False
 
     @task.short_circuit
-    def source_freshness(_waiting: int) -> bool:
+    def source_freshness(**context: Any) -> bool:
         """Log every entity's freshness from the load ledger; skip the rebuild if nothing is new.
 
         A nightly (or manual) run always builds. A run started by raw assets builds only when
@@ -81,10 +91,8 @@ def build_warehouse() -> None:
         """
         import datetime as dt
 
-        from airflow.sdk import get_current_context
-
+        from caregov.settings import Settings
         from ingestion.ledger import entity_status, format_status
-        from ingestion.settings import Settings
 
         settings = Settings.from_env()
         rows = entity_status(settings)
@@ -92,7 +100,7 @@ def build_warehouse() -> None:
         stale = [str(r["entity"]) for r in rows if r["stale"]]
         if stale:
             log.warning("stale entities: %s", ", ".join(stale))
-        run_type = get_current_context()["dag_run"].run_type
+        run_type = context["dag_run"].run_type
         if getattr(run_type, "value", run_type) != "asset_triggered":
             return True
         loads = [r["last_loaded_at"] for r in rows if r["last_loaded_at"] is not None]
@@ -106,59 +114,50 @@ def build_warehouse() -> None:
         return False
 
     @task(pool=DUCKDB_WRITER_POOL)
-    def dbt_build_and_publish() -> list[dict[str, Any]]:
-        """One dbt build on build.duckdb; publish governance.duckdb only if all of it passed."""
+    def dbt_build_and_publish() -> dict[str, int]:
+        """One dbt build on build.duckdb; publish governance.duckdb only if all of it passed.
+        Returns the node counts by status (the table is logged by `model_summary`)."""
         from airflow.sdk.exceptions import AirflowFailException
-        from caregov_common.dbt_report import format_summary, node_summary
 
-        from ingestion.settings import Settings
-        from ingestion.warehouse import build_and_publish
+        from caregov.settings import Settings
+        from warehouse.build import build_and_publish
+        from warehouse.results import format_summary
 
         result = build_and_publish(Settings.from_env())
-        nodes = node_summary(result.run_results or {})
         log.info(result.describe())
         if not result.ok:
-            log.error("dbt build failed; serving warehouse untouched:\n%s", format_summary(nodes))
+            log.error(
+                "dbt build failed; serving warehouse untouched:\n%s",
+                format_summary(result.run_results),
+            )
             raise AirflowFailException(result.describe())
-        return nodes
+        return result.run_results.count_by_status()
 
     @task
-    def model_summary(nodes: list[dict[str, Any]]) -> dict[str, int]:
-        """Log dbt's run_results.json as a per-model table; return counts by status."""
-        from caregov_common.dbt_report import format_summary
+    def model_summary(counts: dict[str, int]) -> dict[str, int]:
+        """Log dbt's run_results.json as a per-model table; pass on the counts by status."""
+        from caregov.settings import Settings
+        from warehouse.project import run_results_path
+        from warehouse.results import RunResults, format_summary
 
-        log.info("dbt run results:\n%s", format_summary(nodes))
-        counts: dict[str, int] = {}
-        for node in nodes:
-            counts[node["status"]] = counts.get(node["status"], 0) + 1
+        results = RunResults.read(run_results_path(Settings.from_env()))
+        log.info("dbt run results:\n%s", format_summary(results))
         return counts
 
     @task(outlets=[MARTS])
-    def announce_marts(counts: dict[str, int]) -> None:
+    def announce_marts(counts: dict[str, int], *, outlet_events: Any = None) -> None:
         """Emit the marts asset: the serving warehouse now holds this build."""
-        from airflow.sdk import get_current_context
-
-        from ingestion.settings import Settings
+        from caregov.settings import Settings
 
         serving = Settings.from_env().serving_db
         if not serving.is_file():
             raise FileNotFoundError(f"{serving} is missing after a successful publish")
-        extra = {"serving_db": str(serving), "nodes": counts}
-        get_current_context()["outlet_events"][MARTS].extra = extra
+        outlet_events[MARTS].extra = {"serving_db": str(serving), "nodes": counts}
         log.info("published %s (%s)", serving, counts)
 
     build = dbt_build_and_publish()
-    source_freshness(landing_drained()) >> build
+    landing_drained() >> source_freshness() >> build
     announce_marts(model_summary(build))
-
-
-def _env_seconds(name: str, default: float) -> float:
-    import os
-
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 build_warehouse()

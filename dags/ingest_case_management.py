@@ -16,6 +16,6 @@ Loads the **case_management** extracts (entities: `cm_people`, `cm_events`) into
 
 from __future__ import annotations
 
-from caregov_common.ingest_dag import make_ingest_dag
+from caregov_dags.ingest_dag import make_ingest_dag
 
 ingest_case_management = make_ingest_dag("case_management", __doc__)

@@ -16,6 +16,6 @@ Loads the **complaints** extracts (entities: `complaints`) into the Parquet lake
 
 from __future__ import annotations
 
-from caregov_common.ingest_dag import make_ingest_dag
+from caregov_dags.ingest_dag import make_ingest_dag
 
 ingest_complaints = make_ingest_dag("complaints", __doc__)

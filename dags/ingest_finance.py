@@ -16,6 +16,6 @@ Loads the **finance** extracts (entities: `finance_ledger`, `provider_invoices`)
 
 from __future__ import annotations
 
-from caregov_common.ingest_dag import make_ingest_dag
+from caregov_dags.ingest_dag import make_ingest_dag
 
 ingest_finance = make_ingest_dag("finance", __doc__)

@@ -16,6 +16,6 @@ Loads the **hr** extracts (entities: `hr_workers`, `hr_posts`) into the Parquet 
 
 from __future__ import annotations
 
-from caregov_common.ingest_dag import make_ingest_dag
+from caregov_dags.ingest_dag import make_ingest_dag
 
 ingest_hr = make_ingest_dag("hr", __doc__)

@@ -16,6 +16,6 @@ Loads the **improvement_plan** extracts (entities: `improvement_actions`) into t
 
 from __future__ import annotations
 
-from caregov_common.ingest_dag import make_ingest_dag
+from caregov_dags.ingest_dag import make_ingest_dag
 
 ingest_improvement_plan = make_ingest_dag("improvement_plan", __doc__)

@@ -3,11 +3,14 @@
 Makes Superset show the warehouse `build_warehouse` just published.
 
 - **Starts** whenever the `marts` asset is updated (a successful publish).
-- **Tasks**: `superset_reachable` (waits up to `CAREGOV_SUPERSET_WAIT_SECONDS`, default 180, for
-  Superset at `CAREGOV_SUPERSET_URL`, then fails clearly and notifies) → `superset_sync` (every Superset object from code,
-  idempotent) → `refresh_dataset_metadata` (re-read each `marts` dataset's columns) →
-  `warm_up_cache` (every dashboard chart) → `dashboard_health_check` (every chart of every
-  contract dashboard returns rows, or the run fails naming the empty charts).
+- **Tasks**: `superset_reachable` (a sensor in reschedule mode: waits for Superset at
+  `CAREGOV_SUPERSET_URL` — it may be starting or restarting — for up to
+  `CAREGOV_SUPERSET_WAIT_SECONDS`, default 1800, without holding a worker slot, then fails
+  clearly and notifies) → `superset_sync` (every Superset object from code, idempotent) →
+  `refresh_dataset_metadata` (re-read each `marts` dataset's columns) → `warm_up_cache` (every
+  dashboard chart) → `dashboard_health_check` (every chart of every dashboard returns rows, or
+  the run fails naming the empty charts). The same checks run by hand as
+  `caregov superset check`.
 - Superset only reads the serving warehouse (read-only), so no DuckDB pool is needed here.
 """
 
@@ -17,16 +20,13 @@ import logging
 from typing import Any
 
 from airflow.sdk import dag, task
-from caregov_common.assets import MARTS
-from caregov_common.policy import default_args
+
+from caregov_dags.assets import MARTS
+from caregov_dags.policy import default_args, env_seconds
 
 log = logging.getLogger(__name__)
 
-
-def _settings() -> Any:
-    from ingestion.settings import Settings
-
-    return Settings.from_env()
+POKE_SECONDS = 10
 
 
 @dag(
@@ -38,47 +38,67 @@ def _settings() -> Any:
     doc_md=__doc__,
 )
 def refresh_dashboards() -> None:
+    @task.sensor(poke_interval=POKE_SECONDS, mode="reschedule", timeout=24 * 3600)
+    def superset_reachable(**context: Any) -> bool:
+        """True once Superset answers /health; fails with one clear sentence after the wait."""
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from caregov.settings import Settings
+        from caregov_superset.upkeep import unreachable_reason
+
+        settings = Settings.from_env()
+        problem = unreachable_reason(settings)
+        if problem is None:
+            return True
+        waited = context["task_reschedule_count"] * POKE_SECONDS
+        wait = env_seconds("CAREGOV_SUPERSET_WAIT_SECONDS", 1800)
+        if waited >= wait:
+            raise AirflowFailException(
+                f"Superset {problem} at {settings.superset_url} (waited {wait:.0f}s); "
+                "start it with `caregov superset up` (make demo does this)"
+            )
+        log.info("Superset %s at %s yet; waiting", problem, settings.superset_url)
+        return False
+
     @task
-    def superset_reachable() -> str:
-        """Wait a while for Superset (it may be restarting), else fail with one clear sentence."""
-        import os
-
-        from caregov_common.superset_ops import wait_until_reachable
-
-        settings = _settings()
-        wait_until_reachable(settings, float(os.environ.get("CAREGOV_SUPERSET_WAIT_SECONDS", 180)))
-        return settings.superset_url
-
-    @task
-    def superset_sync(url: str) -> str:
+    def superset_sync() -> str:
         """Create or update every Superset object from code."""
+        from caregov.settings import Settings
         from caregov_superset.sync import sync
 
-        report = sync(_settings())
-        log.info("Superset at %s synced: %s", url, report.describe())
-        return report.describe()
+        report = sync(Settings.from_env())
+        log.info("Superset synced: %s", report.describe())
+        return "synced"
 
     @task
     def refresh_dataset_metadata(_synced: str) -> int:
-        from caregov_common.superset_ops import refresh_datasets
+        from caregov.settings import Settings
+        from caregov_superset.upkeep import refresh_datasets
 
-        return refresh_datasets(_settings())
+        return refresh_datasets(Settings.from_env())
 
     @task
     def warm_up_cache(_refreshed: int) -> int:
-        from caregov_common.superset_ops import warm_up
+        from caregov.settings import Settings
+        from caregov_superset.upkeep import warm_up
 
-        return warm_up(_settings())
+        return warm_up(Settings.from_env())
 
     @task
     def dashboard_health_check(_warmed: int) -> dict[str, int]:
-        from caregov_common.superset_ops import health_check
+        from airflow.sdk.exceptions import AirflowFailException
 
-        return health_check(_settings())
+        from caregov.settings import Settings
+        from caregov_superset.upkeep import health_check
 
-    dashboard_health_check(
-        warm_up_cache(refresh_dataset_metadata(superset_sync(superset_reachable())))
-    )
+        report = health_check(Settings.from_env())
+        if not report.ok:
+            raise AirflowFailException(report.describe())
+        return report.charts
+
+    synced = superset_sync()
+    superset_reachable() >> synced
+    dashboard_health_check(warm_up_cache(refresh_dataset_metadata(synced)))
 
 
 refresh_dashboards()

@@ -1,4 +1,4 @@
-"""The extract contracts (contract §3.3) as data: one declaration per entity.
+"""The extract contracts (docs/specification.md#33-entities) as data: one declaration per entity.
 
 Everything the readers, the validator and the pseudonymiser need to know about an entity lives
 here and nowhere else: its columns with type, requiredness, enumeration (canonical spelling and
@@ -394,18 +394,44 @@ ENTITIES: dict[str, Entity] = {
     )
 }  # fmt: skip
 
-# How often a source delivers (days) and how late a delivery may be before it counts as stale.
-CADENCE_DAYS = {
-    "hr": 31,
-    "finance": 31,
-    "improvement_plan": 31,
-    "case_management": 7,
-    "complaints": 7,
+
+@dataclass(frozen=True)
+class Source:
+    """A delivering system: how often it delivers and how late a delivery may be before its
+    entities count as stale (`caregov status`, `marts.data_freshness`)."""
+
+    name: str
+    cadence_days: int
+    grace_days: int
+
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source("hr", 31, 10),
+        Source("case_management", 7, 3),
+        Source("complaints", 7, 3),
+        Source("finance", 31, 10),
+        Source("improvement_plan", 31, 10),
+    )
 }
-GRACE_DAYS = {
-    "hr": 10,
-    "finance": 10,
-    "improvement_plan": 10,
-    "case_management": 3,
-    "complaints": 3,
+ENTITIES_BY_SOURCE: dict[str, tuple[str, ...]] = {
+    source: tuple(name for name, entity in ENTITIES.items() if entity.source == source)
+    for source in SOURCES
 }
+
+
+def lake_entities_seed() -> list[dict[str, str]]:
+    """The rows of the dbt seed `lake_entities` (`dbt_project/seeds/lake_entities.csv`), which
+    the warehouse's freshness mart reads: the seed must equal them (a test checks)."""
+    return [
+        {
+            "entity": entity.name,
+            "source": entity.source,
+            "kind": entity.kind,
+            "key_column": ", ".join(entity.key),
+            "expected_cadence_days": str(SOURCES[entity.source].cadence_days),
+            "grace_days": str(SOURCES[entity.source].grace_days),
+        }
+        for entity in ENTITIES.values()
+    ]

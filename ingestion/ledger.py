@@ -12,16 +12,16 @@ relative to today, than its source's delivery cadence plus a grace period (month
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from ingestion.contracts import CADENCE_DAYS, ENTITIES, GRACE_DAYS
-from ingestion.lake import fsync_dir
-from ingestion.settings import Settings
+from caregov import fs
+from caregov.settings import Settings
+from ingestion.contracts import ENTITIES, SOURCES
 from ingestion.validate import lit
 
 if TYPE_CHECKING:
@@ -38,26 +38,46 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def write_record(settings: Settings, record: dict[str, Any]) -> Path:
+@dataclasses.dataclass
+class LedgerRecord:
+    """One delivered file's record, as the ledger keeps it (the columns of `COLUMNS`)."""
+
+    load_id: str
+    entity: str | None
+    source: str
+    as_at: dt.date | None
+    file_name: str
+    sha256: str
+    file_format: str
+    started_at: dt.datetime
+    encoding: str | None = None
+    status: str = ""  # loaded | skipped | rejected
+    reason: str | None = None
+    duplicate_of: str | None = None
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    duplicates_collapsed: int = 0
+    warnings: str | None = None
+    finished_at: dt.datetime | None = None
+    seconds: float | None = None
+
+
+def write_record(settings: Settings, record: LedgerRecord) -> Path:
     """Write (or atomically replace) the ledger record of one load.
 
     Written by DuckDB (values as bound parameters), not pyarrow: importing pyarrow and numpy
     would be a fixed cost on every ingest.
     """
-    settings.ledger.mkdir(parents=True, exist_ok=True)
-    target = settings.ledger / f"{record['load_id']}.parquet"
-    tmp = settings.ledger / f".{target.name}.{os.getpid()}.tmp"
+    target = settings.ledger / f"{record.load_id}.parquet"
     values = ", ".join(f"CAST(${name} AS {kind}) AS {name}" for name, kind in COLUMNS)
-    with duckdb.connect() as con:
+    fields = dataclasses.asdict(record)
+    with fs.staged(target) as tmp, duckdb.connect() as con:
         con.execute(
             f"CREATE TEMP TABLE record AS SELECT {values}",
-            {name: record.get(name) for name, _ in COLUMNS},
+            {name: fields[name] for name, _ in COLUMNS},
         )
         con.execute(f"COPY record TO {lit(str(tmp))} (FORMAT parquet)")
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
-    fsync_dir(settings.ledger)
     return target
 
 
@@ -72,11 +92,7 @@ def loaded_by(settings: Settings, sha256: str) -> str | None:
 
 
 def mark_loaded(settings: Settings, sha256: str, load_id: str) -> None:
-    marker = _marker(settings, sha256)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    tmp = marker.with_name(f".{sha256}.{os.getpid()}.tmp")
-    tmp.write_text(load_id)
-    os.replace(tmp, marker)
+    fs.write_text(_marker(settings, sha256), load_id)
 
 
 def schema() -> pa.Schema:
@@ -105,7 +121,7 @@ def entity_status(settings: Settings, today: dt.date | None = None) -> list[dict
     rows = []
     for name, entity in ENTITIES.items():
         mine = [r for r in loaded if r["entity"] == name]
-        cadence, grace = CADENCE_DAYS[entity.source], GRACE_DAYS[entity.source]
+        cadence, grace = SOURCES[entity.source].cadence_days, SOURCES[entity.source].grace_days
         if not mine:
             rows.append(
                 {"entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import logging
 import os
 import re
@@ -21,14 +20,18 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from caregov import fs
+from caregov.errors import CaregovError
+from caregov.settings import Settings
 from ingestion import lake, ledger, readers, stream, validate
 from ingestion.contracts import ENTITIES, Entity
-from ingestion.errors import CaregovError
+from ingestion.landing import complete_files
+from ingestion.ledger import LedgerRecord
 from ingestion.rejections import FileRejected
-from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -78,18 +81,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-@contextlib.contextmanager
-def _locked(settings: Settings, sha256: str) -> Iterator[None]:
-    folder = settings.state / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{sha256}.lock").open("a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
 def parse_name(name: str) -> tuple[Entity, dt.date]:
     """`cm_events_2024-03-31.csv` -> (cm_events, 2024-03-31), or FileRejected saying why."""
     shown = _printable(name)
@@ -125,27 +116,25 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
     else:
         bad_name = None
     load_id = lake.load_id_for(entity.name, as_at, sha256) if entity else f"unnamed-{sha256[:16]}"
-    record = {
-        "load_id": load_id, "entity": entity.name if entity else None,
-        "source": entity.source if entity else "unknown", "as_at": as_at,
-        "file_name": path.name, "sha256": sha256, "file_format": readers.file_format(path),
-        "started_at": started, "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0,
-        "duplicates_collapsed": 0,
-    }  # fmt: skip
-    with _locked(settings, sha256), ThreadPoolExecutor(max_workers=1) as helper:
+    record = LedgerRecord(
+        load_id=load_id, entity=entity.name if entity else None,
+        source=entity.source if entity else "unknown", as_at=as_at, file_name=path.name,
+        sha256=sha256, file_format=readers.file_format(path), started_at=started,
+    )  # fmt: skip
+    lock = settings.state / "locks" / f"{sha256}.lock"
+    with fs.exclusive_lock(lock), ThreadPoolExecutor(max_workers=1) as helper:
         # The archive copy (disk-bound, off the GIL) runs while the file is loaded.
-        archived = helper.submit(lake.archive, settings, path, record["source"], sha256)
+        archived = helper.submit(lake.archive, settings, path, record.source, sha256)
         earlier = ledger.loaded_by(settings, sha256)
         if earlier:
             outcome = FileOutcome(
-                path.name, "skipped", record["entity"], duplicate_of=earlier,
+                path.name, "skipped", record.entity, duplicate_of=earlier,
                 reason=f"identical content already loaded by load {earlier}",
             )  # fmt: skip
-            record.update(
-                load_id=f"{load_id}-skipped-{started:%Y%m%dT%H%M%S%f}", duplicate_of=earlier
-            )
-        elif bad_name is not None:
-            outcome = _reject(settings, record, bad_name, None)
+            record.load_id = f"{load_id}-skipped-{started:%Y%m%dT%H%M%S%f}"
+            record.duplicate_of = earlier
+        elif entity is None or as_at is None:
+            outcome = _reject(settings, record, bad_name or FileRejected(path.name), None)
         else:
             final = lake.load_dir(settings, entity.name, as_at, load_id)
             if final.exists():
@@ -153,7 +142,7 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
             elif scanned.long_line is not None:
                 outcome = _reject(settings, record, readers.too_long(path, scanned.long_line), None)
             else:
-                with _work_folder(settings, record["load_id"]) as workdir:
+                with _work_folder(settings, record.load_id) as workdir:
                     outcome = _load(
                         settings, path, entity, as_at, record, final, workdir, scanned.ascii
                     )
@@ -163,32 +152,37 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
 
 
 def _finish(
-    settings: Settings, path: Path, record: dict, outcome: FileOutcome, archived: Future[Path]
+    settings: Settings,
+    path: Path,
+    record: LedgerRecord,
+    outcome: FileOutcome,
+    archived: Future[Path],
 ) -> None:
     """Once archived, record in the ledger, mark, and only then take the file out of landing."""
     archived.result()
     lake.pause_if_asked("ledger")
-    finished = _now()
-    record.update(
-        status=outcome.status,
-        reason=outcome.reason,
-        warnings="; ".join(outcome.warnings) or None,
-        finished_at=finished,
-        seconds=(finished - record["started_at"]).total_seconds(),
-    )
+    record.finished_at = _now()
+    record.status = outcome.status
+    record.reason = outcome.reason
+    record.warnings = "; ".join(outcome.warnings) or None
+    record.seconds = (record.finished_at - record.started_at).total_seconds()
     ledger.write_record(settings, record)
     if outcome.status == "loaded":
-        ledger.mark_loaded(settings, record["sha256"], record["load_id"])
+        ledger.mark_loaded(settings, record.sha256, record.load_id)
     if path.resolve().is_relative_to(settings.landing.resolve()):
         path.unlink()
 
 
-def _recovered(record: dict, manifest: dict) -> FileOutcome:
-    record.update({k: manifest[k] for k in ("rows_in", "rows_loaded", "rows_quarantined",
-                                            "duplicates_collapsed", "encoding")})  # fmt: skip
+def _recovered(record: LedgerRecord, manifest: dict[str, Any]) -> FileOutcome:
+    """The outcome of a load committed to the lake by a run killed before its bookkeeping."""
+    record.rows_in = manifest["rows_in"]
+    record.rows_loaded = manifest["rows_loaded"]
+    record.rows_quarantined = manifest["rows_quarantined"]
+    record.duplicates_collapsed = manifest["duplicates_collapsed"]
+    record.encoding = manifest["encoding"]
     return FileOutcome(
-        record["file_name"], "loaded", record["entity"], record["load_id"],
-        manifest["rows_loaded"], manifest["rows_quarantined"], manifest["duplicates_collapsed"],
+        record.file_name, "loaded", record.entity, record.load_id, record.rows_loaded,
+        record.rows_quarantined, record.duplicates_collapsed,
         warnings=list(manifest.get("warnings", [])),
     )  # fmt: skip
 
@@ -222,64 +216,59 @@ def _load(
     path: Path,
     entity: Entity,
     as_at: dt.date,
-    record: dict,
+    record: LedgerRecord,
     final: Path,
     workdir: Path,
     ascii_only: bool,
 ) -> FileOutcome:
-    con = _connect(workdir)
-    tmp = lake.begin_load(final)
-    try:
+    with contextlib.closing(_connect(workdir)) as con:
         judgement = None
         try:
             source = stream.stage(con, path, entity, as_at, workdir, ascii_only)
-            record.update(encoding=source.encoding, file_format=source.file_format)
+            record.encoding, record.file_format = source.encoding, source.file_format
             judgement = validate.judge(con, entity)
             _check_file_policy(path.name, entity, judgement)
         except FileRejected as rejection:
-            lake.abandon_load(tmp)
             return _reject(settings, record, rejection, judgement, con if judgement else None)
         constants = {
-            "_load_id": record["load_id"], "_as_at": as_at.isoformat(),
-            "_source_file": path.name, "_loaded_at": record["started_at"].isoformat(sep=" "),
+            "_load_id": record.load_id, "_as_at": as_at.isoformat(),
+            "_source_file": path.name, "_loaded_at": record.started_at.isoformat(sep=" "),
         }  # fmt: skip
-        stream.write_lake(con, settings.pseudonym_key, entity, constants, judgement, tmp)
         warnings = (
             [f"extra columns ignored: {', '.join(source.extra_columns)}"]
             if source.extra_columns
             else []
         )
-        counts = {
-            "rows_in": judgement.rows_in, "rows_loaded": judgement.rows_loaded,
-            "rows_quarantined": judgement.rows_quarantined,
-            "duplicates_collapsed": judgement.duplicates_collapsed,
+        record.rows_in = judgement.rows_in
+        record.rows_loaded = judgement.rows_loaded
+        record.rows_quarantined = judgement.rows_quarantined
+        record.duplicates_collapsed = judgement.duplicates_collapsed
+        manifest = {
+            "rows_in": record.rows_in, "rows_loaded": record.rows_loaded,
+            "rows_quarantined": record.rows_quarantined,
+            "duplicates_collapsed": record.duplicates_collapsed, "encoding": source.encoding,
+            "warnings": warnings,
         }  # fmt: skip
-        record.update(counts)
-        lake.write_quarantine(
-            settings, record["load_id"], _report(record, entity, judgement, warnings), con
-        )
-        lake.commit_load(tmp, final, {**counts, "encoding": source.encoding, "warnings": warnings})
+        with lake.new_load(final, manifest) as folder:
+            stream.write_lake(con, settings.pseudonym_key, entity, constants, judgement, folder)
+            lake.write_quarantine(
+                settings, record.load_id, _report(record, entity, judgement, warnings), con
+            )
         return FileOutcome(
-            path.name, "loaded", entity.name, record["load_id"], judgement.rows_loaded,
+            path.name, "loaded", entity.name, record.load_id, judgement.rows_loaded,
             judgement.rows_quarantined, judgement.duplicates_collapsed, warnings=warnings,
         )  # fmt: skip
-    finally:
-        con.close()
-        lake.abandon_load(tmp)
 
 
 @contextlib.contextmanager
 def _work_lock(workdir: Path) -> Iterator[None]:
     """Hold `<workdir>.lock` while the work folder is in use, so others can tell it is live."""
-    workdir.parent.mkdir(parents=True, exist_ok=True)
     lock = workdir.with_name(workdir.name + ".lock")
-    with lock.open("a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    with fs.exclusive_lock(lock):
         try:
             yield
         finally:
             lock.unlink(missing_ok=True)
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _remove_abandoned_work(work: Path) -> None:
@@ -291,16 +280,11 @@ def _remove_abandoned_work(work: Path) -> None:
         if not folder.is_dir():
             continue
         lock = folder.with_name(folder.name + ".lock")
-        with lock.open("a") as handle:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+        with fs.exclusive_lock(lock, wait=False) as held:
+            if not held:
                 continue  # in use by a running load
-            try:
-                shutil.rmtree(folder, ignore_errors=True)
-                lock.unlink(missing_ok=True)
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            shutil.rmtree(folder, ignore_errors=True)
+            lock.unlink(missing_ok=True)
 
 
 def _check_file_policy(name: str, entity: Entity, judgement: validate.Judgement) -> None:
@@ -326,11 +310,17 @@ def describe_reason(entity: Entity, example: dict) -> str:
 
 
 def _report(
-    record: dict, entity: Entity | None, judgement: validate.Judgement | None, warnings: list[str]
-) -> dict:
-    report = {k: record.get(k) for k in ("load_id", "entity", "as_at", "file_name", "sha256",
-                                         "rows_in", "rows_loaded", "rows_quarantined",
-                                         "duplicates_collapsed")}  # fmt: skip
+    record: LedgerRecord,
+    entity: Entity | None,
+    judgement: validate.Judgement | None,
+    warnings: list[str],
+) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "load_id": record.load_id, "entity": record.entity, "as_at": record.as_at,
+        "file_name": record.file_name, "sha256": record.sha256, "rows_in": record.rows_in,
+        "rows_loaded": record.rows_loaded, "rows_quarantined": record.rows_quarantined,
+        "duplicates_collapsed": record.duplicates_collapsed,
+    }  # fmt: skip
     report["warnings"] = warnings
     if judgement and entity:
         report["reason_counts"] = judgement.reason_counts
@@ -340,29 +330,25 @@ def _report(
 
 def _reject(
     settings: Settings,
-    record: dict,
+    record: LedgerRecord,
     rejection: FileRejected,
     judgement: validate.Judgement | None,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> FileOutcome:
     reason = str(rejection)
-    record.update(rows_in=judgement.rows_in if judgement else 0, rows_loaded=0,
-                  rows_quarantined=judgement.rows_in if judgement else 0)  # fmt: skip
-    report = _report(record, ENTITIES.get(record["entity"] or ""), judgement, [])
+    record.rows_in = judgement.rows_in if judgement else 0
+    record.rows_loaded = 0
+    record.rows_quarantined = record.rows_in
+    report = _report(record, ENTITIES.get(record.entity or ""), judgement, [])
     report.update(status="rejected", reason=reason)
-    lake.write_quarantine(settings, record["load_id"], report, con)
-    return FileOutcome(record["file_name"], "rejected", record["entity"], record["load_id"],
-                       0, record["rows_quarantined"], reason=reason)  # fmt: skip
+    lake.write_quarantine(settings, record.load_id, report, con)
+    return FileOutcome(record.file_name, "rejected", record.entity, record.load_id,
+                       0, record.rows_quarantined, reason=reason)  # fmt: skip
 
 
 def _candidates(path: Path) -> list[Path]:
-    if path.is_dir():
-        found = [
-            p for p in path.rglob("*")
-            if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".part")
-        ]  # fmt: skip
-        return sorted(found, key=lambda p: (p.name, str(p)))
-    return [path]
+    """A folder's complete deliveries (`ingestion.landing`), or the one file named."""
+    return complete_files(path) if path.is_dir() else [path]
 
 
 def _summary(outcomes: list[FileOutcome]) -> str:

@@ -6,7 +6,7 @@ where there is one, the row and column). It never carries a personal value from 
 
 from __future__ import annotations
 
-from ingestion.errors import CaregovError
+from caregov.errors import CaregovError
 
 
 class FileRejected(CaregovError):

@@ -1,6 +1,6 @@
 """First-start initialisation of caregov's Superset metadata database, in one process.
 
-Run by `caregov_superset.server` with `.venv-superset`'s Python. It does what `superset db
+Run by `cli.local.superset` with `.venv-superset`'s Python. It does what `superset db
 upgrade`, `superset init` and `superset fab create-admin` do, but boots Superset once instead
 of three times (each boot costs seconds of CPU), and reads the admin password from the
 environment instead of the command line, where every local user could see it.

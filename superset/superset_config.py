@@ -1,7 +1,7 @@
 """Superset's own configuration for caregov's local server (loaded via SUPERSET_CONFIG_PATH).
 
 Everything that differs between machines comes from the environment that
-`caregov_superset.server.up` passes to the server process: the secret key, the metadata
+`cli.local.superset.up` passes to the server process: the secret key, the metadata
 database and where the cache lives. Nothing secret is written here.
 """
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.settings import Settings
+from caregov.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -55,7 +55,7 @@ def settings(caregov_home: Path) -> Settings:
 @pytest.fixture(scope="session")
 def sample_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated sample council's extract deliveries (clean formatting)."""
-    from ingestion.generate import generate_council
+    from caregov.sample import generate_council
 
     out = tmp_path_factory.mktemp("sample") / "extracts"
     generate_council(out, messy=False, **SAMPLE)
@@ -66,7 +66,7 @@ def sample_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory, sample_extracts: Path) -> Settings:
     """A home with the sample council ingested, built and published. Treat as read-only."""
     from ingestion.load import ingest_paths
-    from ingestion.warehouse import build_and_publish
+    from warehouse.build import build_and_publish
 
     home = tmp_path_factory.mktemp("sample-home") / "caregov-home"
     home.mkdir()

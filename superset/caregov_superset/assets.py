@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
+from caregov.errors import CaregovError
+from caregov.settings import Settings
 from caregov_superset.charts import ChartSpec
-from ingestion.errors import CaregovError
-from ingestion.settings import Settings
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 NAMESPACE = uuid.UUID("6f1c3a52-3d1e-4c55-9a4e-2b8f0c7d9e10")
@@ -76,6 +76,13 @@ class Assets:
 def _yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+def dashboard_slugs(assets_dir: Path = ASSETS_DIR) -> tuple[str, ...]:
+    """The slug of every dashboard defined as code, in file order."""
+    return tuple(
+        str(_yaml(path)["slug"]) for path in sorted((assets_dir / "dashboards").glob("*.yaml"))
+    )
 
 
 def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:

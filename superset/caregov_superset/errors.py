@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from ingestion.errors import CaregovError
+from caregov.errors import CaregovError
 
 
 class SupersetError(CaregovError):

@@ -13,12 +13,12 @@ from typing import Any
 
 import duckdb
 
+from caregov.errors import CaregovError
+from caregov.settings import Settings
 from caregov_superset.assets import Assets, DatasetSpec, TableDocs
 from caregov_superset.client import SupersetClient
 from caregov_superset.reconcile import Inventory, ensure
 from caregov_superset.report import SyncReport
-from ingestion.errors import CaregovError
-from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import duckdb
 
+from caregov.settings import Settings
 from caregov_superset import rison
 from caregov_superset.assets import Assets
 from caregov_superset.client import SupersetClient
 from caregov_superset.dashboards import DatasetInfo
 from caregov_superset.report import SyncReport
-from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
 

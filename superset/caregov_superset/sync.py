@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from caregov import fs
+from caregov.errors import CaregovError
+from caregov.settings import Settings
 from caregov_superset.assets import (
     ASSETS_DIR,
     Assets,
@@ -29,8 +32,6 @@ from caregov_superset.provision import (
 from caregov_superset.reconcile import Inventory
 from caregov_superset.report import SyncReport
 from caregov_superset.security import ensure_security
-from ingestion.errors import CaregovError
-from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,21 @@ def client_for(settings: Settings) -> SupersetClient:
 def sync(
     settings: Settings, client: SupersetClient | None = None, assets_dir: Path = ASSETS_DIR
 ) -> SyncReport:
-    """Create or update every object from code; a second run over the same code changes nothing."""
+    """Create or update every object from code; a second run over the same code changes nothing.
+
+    Syncs of one home take turns (a file lock): `caregov superset up` and the
+    `refresh_dashboards` DAG may start one at the same moment, and two creating the same
+    objects at once would collide on their ids.
+    """
     if not settings.serving_db.exists():
         raise CaregovError(
             f"{settings.serving_db} does not exist yet: run 'caregov build' before syncing Superset."
         )
+    with fs.exclusive_lock(settings.state / "superset-sync.lock"):
+        return _sync(settings, client, assets_dir)
+
+
+def _sync(settings: Settings, client: SupersetClient | None, assets_dir: Path) -> SyncReport:
     assets = load_assets(settings, assets_dir)
     tables = warehouse_columns(settings, assets.datasets[0].schema)
     check_assets(assets, tables)

@@ -78,6 +78,6 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
     server = HTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    received_url = f"http://127.0.0.1:{server.server_port}/hook"
-    yield received_url, received
+    # An Apprise URL: `json://` posts {"title", "message", "type", …} as JSON.
+    yield f"json://127.0.0.1:{server.server_port}/hook", received
     server.shutdown()

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.airflow_local import USER, AirflowAPI, LocalAirflow, deliver
-from ingestion.generate import generate_council
-from ingestion.settings import Settings
+from caregov.sample import generate_council
+from caregov.settings import Settings
+from cli.local.airflow import USER, LocalAirflow, deliver
+from cli.local.airflow_api import AirflowAPI
 from tests.conftest import TEST_PSEUDONYM_KEY, home_environ
 
 # Two months of a small council: the second month is "the new month" the test waits for.
@@ -38,7 +39,7 @@ def free_port() -> int:
 
 
 def serve_webhook() -> tuple[str, list[dict], HTTPServer]:
-    """A real local HTTP endpoint recording the JSON bodies posted to it."""
+    """A real local HTTP endpoint recording the JSON bodies posted to it, and its Apprise URL."""
     received: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -52,7 +53,8 @@ def serve_webhook() -> tuple[str, list[dict], HTTPServer]:
 
     server = HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}/hook", received, server
+    # An Apprise URL: `json://` posts {"title", "message", "type", …} as JSON.
+    return f"json://127.0.0.1:{server.server_port}/hook", received, server
 
 
 def now_iso() -> str:
@@ -148,7 +150,7 @@ class Platform:
     api: AirflowAPI
     extracts: Path
     newest_month: str
-    superset: Future[int]
+    superset: Future[None]
     notifications: list[dict] = field(default_factory=list)
     delivered_at: str = ""
 
@@ -167,7 +169,7 @@ def running_platform(workdir: Path, superset_first: bool = True) -> Iterator[Pla
     Superset finishes starting while the delivery is ingested and built, and
     `refresh_dashboards` waits for it (`CAREGOV_SUPERSET_WAIT_SECONDS`).
     """
-    from caregov_superset.server import down
+    from cli.local.superset import down
 
     extracts = workdir / "extracts"
     generate_council(extracts, **E2E_COUNCIL)
@@ -195,12 +197,12 @@ def running_platform(workdir: Path, superset_first: bool = True) -> Iterator[Pla
         webhook.shutdown()
 
 
-def _serve_superset(settings: Settings) -> int:
+def _serve_superset(settings: Settings) -> None:
     """`caregov superset up` without its sync (no warehouse yet): initialise, start, wait."""
-    from caregov_superset.server import initialise, start
+    from cli.local.superset import initialise, start
 
     initialise(settings)
-    return start(settings)
+    start(settings)
 
 
 def dashboards_show_newest(platform: Platform, since: str) -> bool:

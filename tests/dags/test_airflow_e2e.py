@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from ingestion.airflow_local import (
+from cli.local.airflow import (
     deliver,
     wait_for_pipeline,
 )
@@ -118,7 +118,7 @@ def test_refresh_dashboards_ran_on_marts_and_every_step_succeeded(pipeline: Plat
 
 
 def test_demo_wait_sees_the_finished_pipeline(pipeline: Platform) -> None:
-    """`airflow_local wait --dashboards` (used by make demo) returns once all have succeeded."""
+    """`caregov airflow wait --dashboards` (used by make demo) returns once all have succeeded."""
     states = wait_for_pipeline(
         pipeline.api, pipeline.settings, pipeline.delivered_at, 180, dashboards=True
     )
@@ -153,7 +153,8 @@ def test_bad_file_is_rejected_archived_reported_and_serving_unchanged(pipeline: 
     [report] = settings.quarantine.glob("hr_workers-20260131-*/report.json")
     assert "required columns missing" in report.read_text()
     assert any(
-        "ingest_hr.ingest_extract[0] failed" in m["text"] and f"rejected {bad.name}" in m["text"]
+        "ingest_hr.ingest_extract[0] failed" in m["message"]
+        and f"rejected {bad.name}" in m["message"]
         for m in pipeline.notifications
     )
     time.sleep(5)  # a wrongly emitted raw event would have queued a build by now

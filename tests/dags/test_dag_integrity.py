@@ -1,4 +1,4 @@
-"""DAG integrity: every DAG imports, has the contract's id, schedule, owner, tags, retries, docs."""
+"""DAG integrity: every DAG imports, has its specified id, schedule, owner, tags, retries, docs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ingestion.airflow_local import POOLS_FILE
+from cli.local.airflow import POOLS_FILE
 from tests.dags.conftest import CONTRACT_DAG_IDS
 
 INGEST_SOURCES = ["hr", "case_management", "complaints", "finance", "improvement_plan"]
@@ -20,7 +20,7 @@ def test_every_dag_imports_without_errors(dagbag: Any) -> None:
 
 
 def test_dag_ids_are_the_contracts(dagbag: Any) -> None:
-    """Exactly the seven DAG ids of contract section 6 exist."""
+    """Exactly the seven DAG ids of the specification (docs/specification.md#6-airflow) exist."""
     assert set(dagbag.dag_ids) == CONTRACT_DAG_IDS
 
 
@@ -32,7 +32,8 @@ def test_each_dag_file_is_named_for_its_dag(dagbag: Any) -> None:
 
 @pytest.mark.parametrize("dag_id", sorted(CONTRACT_DAG_IDS))
 def test_dag_has_owner_tags_retries_docs_and_failure_hook(dagbag: Any, dag_id: str) -> None:
-    """Every task has the team owner, retries with back-off, the failure hook; the DAG has docs."""
+    """Every task has the team owner, retries with back-off, the failure notifier (a log line,
+    nothing else configured here); the DAG has docs."""
     dag = dagbag.dags[dag_id]
     assert dag.doc_md.startswith(f"# {dag_id}\n")
     assert "caregov" in dag.tags
@@ -41,7 +42,7 @@ def test_dag_has_owner_tags_retries_docs_and_failure_hook(dagbag: Any, dag_id: s
         assert task.retries == 3
         assert task.retry_exponential_backoff == 2.0
         assert task.retry_policy is not None
-        assert [cb.__name__ for cb in _callbacks(task)] == ["notify_failure"]
+        assert [type(cb).__name__ for cb in _callbacks(task)] == ["LogNotifier"]
 
 
 @pytest.mark.parametrize("source", INGEST_SOURCES)
@@ -52,7 +53,7 @@ def test_ingest_dag_is_started_by_a_watcher_on_its_landing_folder(dagbag: Any, s
     assert asset.uri == f"caregov://landing/{source}"
     (watcher,) = asset.watchers
     assert watcher.trigger.serialize() == (
-        "caregov_common.landing.LandingFileTrigger",
+        "caregov_dags.watcher.LandingFileTrigger",
         {"source": source},
     )
     assert dag.max_active_runs == 1
@@ -119,13 +120,6 @@ def test_refresh_dashboards_runs_on_the_marts_asset(dagbag: Any) -> None:
         "warm_up_cache",
         "dashboard_health_check",
     ]
-
-
-def test_whole_dags_folder_parses_in_under_a_second() -> None:
-    """dag_parse_seconds: the DAG files (with Airflow already loaded) parse in under 1 s."""
-    from benchmarks.bench_dags import dag_parse_seconds
-
-    assert dag_parse_seconds() < 1.0
 
 
 def _callbacks(task: Any) -> list[Any]:

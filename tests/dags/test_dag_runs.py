@@ -83,7 +83,7 @@ def test_ingest_run_loads_good_files_and_rejects_only_the_bad_one(
         "rows_quarantined": 0,
     }
     assert extra["load_id"].startswith("hr_posts-20260131-")
-    [message] = [m["text"] for m in received]
+    [message] = [m["message"] for m in received]
     assert message.startswith(f"caregov: ingest_hr.ingest_extract[1] failed in run {run.run_id}: ")
     assert "rejected hr_workers_2026-01-31.csv: required columns missing" in message
 
@@ -127,6 +127,6 @@ def test_refresh_run_fails_clearly_while_superset_is_down(
         "warm_up_cache": "upstream_failed",
         "dashboard_health_check": "upstream_failed",
     }
-    [message] = [m["text"] for m in received]
+    [message] = [m["message"] for m in received]
     assert "superset_reachable failed" in message
     assert "Superset is not reachable at http://127.0.0.1:9" in message

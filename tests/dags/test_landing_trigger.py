@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from caregov_common.landing import LandingFileTrigger, complete_files
+
+from caregov_dags.watcher import LandingFileTrigger
+from ingestion.landing import complete_files
 
 
 async def _events(trigger: LandingFileTrigger, polls: float, action: Any = None) -> list[dict]:

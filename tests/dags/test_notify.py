@@ -1,48 +1,112 @@
-"""The failure hook: always logs, posts to the configured webhook, never raises itself."""
+"""Failure notifications: always a log line; Apprise and SMTP, through Airflow's notifiers."""
 
 from __future__ import annotations
 
+import json
 import logging
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from caregov_common.notify import notify_failure
 
-CONTEXT = {
-    "ti": SimpleNamespace(dag_id="ingest_hr", task_id="ingest_extract", map_index=2, run_id="r1"),
-    "run_id": "r1",
-    "exception": "hr_posts_2026-01-31.csv rejected: required column post_id is missing",
-}
+from caregov.settings import Settings
+from caregov_dags.notify import SMTP_CONN_ID, LogNotifier, failure_callbacks
+
 EXPECTED = (
     "caregov: ingest_hr.ingest_extract[2] failed in run r1: "
     "hr_posts_2026-01-31.csv rejected: required column post_id is missing"
 )
 
 
+def _context() -> dict[str, Any]:
+    return {
+        "ti": SimpleNamespace(dag_id="ingest_hr", task_id="ingest_extract", map_index=2),
+        "run_id": "r1",
+        "exception": "hr_posts_2026-01-31.csv rejected: required column post_id is missing",
+    }
+
+
+def _notify_all(monkeypatch: pytest.MonkeyPatch, **env: str) -> list[Any]:
+    for name in ("CAREGOV_NOTIFY_WEBHOOK", "CAREGOV_NOTIFY_EMAIL", "CAREGOV_SMTP_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    callbacks = failure_callbacks()
+    for callback in callbacks:
+        callback(_context())
+    return callbacks
+
+
 def test_failure_is_logged(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With nothing configured, the hook logs one error line naming DAG, task, run and reason."""
-    monkeypatch.delenv("CAREGOV_NOTIFY_WEBHOOK", raising=False)
-    with caplog.at_level(logging.ERROR, logger="caregov_common.notify"):
-        notify_failure(CONTEXT)
+    """With nothing configured, the one callback logs a line naming DAG, task, run and reason."""
+    with caplog.at_level(logging.ERROR, logger="caregov_dags.notify"):
+        callbacks = _notify_all(monkeypatch)
+    assert [type(c) for c in callbacks] == [LogNotifier]
     assert [r.getMessage() for r in caplog.records] == [EXPECTED]
 
 
-def test_failure_is_posted_to_the_webhook(webhook: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
-    """CAREGOV_NOTIFY_WEBHOOK receives {"text": <the same line>}."""
-    url, received = webhook
-    monkeypatch.setenv("CAREGOV_NOTIFY_WEBHOOK", url)
-    notify_failure(CONTEXT)
-    assert received == [{"text": EXPECTED}]
-
-
-def test_unreachable_webhook_does_not_raise(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+def test_failure_is_posted_through_apprise(
+    webhook: tuple[str, list[dict]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A webhook that cannot be reached is logged as a warning, never hiding the task failure."""
-    monkeypatch.setenv("CAREGOV_NOTIFY_WEBHOOK", "http://127.0.0.1:9/nothing-listens-here")
-    with caplog.at_level(logging.WARNING, logger="caregov_common.notify"):
-        notify_failure(CONTEXT)
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == ["failure notification webhook not delivered: ConnectionError"]
+    """CAREGOV_NOTIFY_WEBHOOK (an Apprise URL) receives the same line as a failure message."""
+    url, received = webhook
+    _notify_all(monkeypatch, CAREGOV_NOTIFY_WEBHOOK=url)
+    [posted] = received
+    assert posted["message"] == EXPECTED
+    assert posted["type"] == "failure"
+    assert posted["title"] == "caregov: ingest_hr.ingest_extract failed"
+
+
+def test_unreachable_webhook_does_not_raise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A webhook that cannot be reached never hides the task's own failure."""
+    _notify_all(monkeypatch, CAREGOV_NOTIFY_WEBHOOK="json://127.0.0.1:9/nothing-listens-here")
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
+    """A real local SMTP server recording what it receives."""
+    from aiosmtpd.controller import Controller
+
+    received: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+            received.append(envelope.content)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()
+
+
+def test_failure_is_emailed_through_the_smtp_notifier(
+    smtp_server: tuple[int, list[bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CAREGOV_NOTIFY_EMAIL recipients get the line by e-mail, over the connection that
+    CAREGOV_SMTP_* describe (as the local Airflow and docker-compose provide it)."""
+    port, received = smtp_server
+    smtp = {"CAREGOV_SMTP_HOST": "127.0.0.1", "CAREGOV_SMTP_PORT": str(port)}
+    connection = Settings.from_env(smtp).smtp
+    assert connection is not None
+    monkeypatch.setenv(f"AIRFLOW_CONN_{SMTP_CONN_ID.upper()}", connection.airflow_connection())
+    _notify_all(monkeypatch, CAREGOV_NOTIFY_EMAIL="lead@council.example", **smtp)
+    [raw] = received
+    email = message_from_bytes(raw)
+    assert email["To"] == "lead@council.example"
+    assert email["Subject"] == "caregov: ingest_hr.ingest_extract failed"
+    body = " ".join(
+        part.get_payload(decode=True).decode() for part in email.walk() if not part.is_multipart()
+    )
+    assert EXPECTED in body
+    assert json.loads(connection.airflow_connection())["conn_type"] == "smtp"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from airflow.sdk import RetryAction
-from caregov_common.policy import RETRY_POLICY
 
-from ingestion.errors import CaregovError, TransientError
+from caregov.errors import CaregovError, TransientError
+from caregov_dags.policy import RETRY_POLICY
 
 
 def _action(error: BaseException) -> RetryAction:

@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from ingestion.settings import Settings
+from caregov.settings import Settings
 from tests.conftest import TEST_PSEUDONYM_KEY
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.settings import Settings
+from caregov.settings import Settings
 from tests.conftest import VENV_BIN, home_environ
 from tests.ingestion.helpers import VALID, everything_under, lake_rows, ledger_rows
 

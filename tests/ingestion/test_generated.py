@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingestion.generate import generate_council
+from caregov.sample import generate_council
+from caregov.settings import Settings
 from ingestion.load import ingest_paths
-from ingestion.settings import Settings
 from tests.ingestion.helpers import ledger_rows
 
 

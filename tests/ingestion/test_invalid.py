@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from caregov.settings import Settings
 from ingestion.load import FileOutcome, ingest_file
-from ingestion.settings import Settings
 from tests.ingestion.helpers import (
     INVALID,
     archived,

@@ -12,11 +12,11 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from caregov.errors import SettingsError
+from caregov.settings import Settings
 from ingestion import pseudonymise
-from ingestion.errors import SettingsError
 from ingestion.load import ingest_file, ingest_paths
 from ingestion.pseudonymise import pseudonym as package_pseudonym
-from ingestion.settings import Settings
 from tests.conftest import VENV_BIN, home_environ
 from tests.ingestion.helpers import (
     INVALID,

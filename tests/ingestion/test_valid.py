@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from caregov.settings import Settings
 from ingestion.load import ingest_file
-from ingestion.settings import Settings
 from tests.ingestion.helpers import (
     VALID,
     lake_rows,

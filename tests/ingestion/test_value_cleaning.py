@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from caregov.settings import Settings
 from ingestion.load import ingest_file
-from ingestion.settings import Settings
 from tests.ingestion.helpers import lake_rows, pseudonym
 
 HEADER = (

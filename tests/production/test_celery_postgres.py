@@ -28,9 +28,10 @@ import pytest
 import redis
 import requests
 
-from ingestion.airflow_local import AirflowAPI, deliver, wait_for_pipeline
-from ingestion.generate import generate_council
-from ingestion.settings import Settings
+from caregov.sample import generate_council
+from caregov.settings import Settings
+from cli.local.airflow import deliver, wait_for_pipeline
+from cli.local.airflow_api import AirflowAPI
 from tests.conftest import VENV_BIN
 from tests.dags.conftest import CONTRACT_DAG_IDS
 from tests.dags.e2e import E2E_COUNCIL, latest_metric_month, now_iso, superset_newest_month

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from caregov_superset.client import SupersetClient
-from caregov_superset.server import down, up
-from caregov_superset.sync import client_for
 
-from ingestion.settings import Settings
+from caregov.settings import Settings
+from caregov_superset.client import SupersetClient
+from caregov_superset.sync import client_for
+from cli.local.superset import down, up
 
 
 def free_port() -> int:

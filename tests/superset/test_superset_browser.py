@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from caregov_superset.client import SupersetClient
-from caregov_superset.server import state_dir
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from ingestion.settings import Settings
+from caregov.settings import Settings
+from caregov_superset.client import SupersetClient
+from cli.local.superset import state_dir
 
 pytestmark = pytest.mark.integration
 

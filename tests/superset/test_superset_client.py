@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import responses
+from responses import matchers, registries
+
 from caregov_superset import rison
 from caregov_superset.client import SupersetClient
 from caregov_superset.errors import (
@@ -16,7 +18,6 @@ from caregov_superset.errors import (
     SupersetServerError,
     SupersetValidationError,
 )
-from responses import matchers, registries
 
 BASE = "http://superset.test:8088"
 LOGIN = f"{BASE}/api/v1/security/login"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+
+from caregov.settings import Settings
 from caregov_superset.client import SupersetClient
 from caregov_superset.errors import SupersetAuthError, SupersetError
-
-from ingestion.settings import Settings
 
 pytestmark = pytest.mark.integration
 

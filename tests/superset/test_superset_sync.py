@@ -8,11 +8,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
+from caregov.settings import Settings
 from caregov_superset.assets import ASSETS_DIR, load_assets
 from caregov_superset.client import SupersetClient
 from caregov_superset.sync import sync
-
-from ingestion.settings import Settings
 
 pytestmark = pytest.mark.integration
 

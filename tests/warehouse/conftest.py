@@ -29,11 +29,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from ingestion.settings import Settings
-from ingestion.warehouse import BuildResult, build_and_publish
+from caregov.settings import Settings
 from tests.conftest import home_environ
 from tests.warehouse import synthetic
 from tests.warehouse.lake import lake_columns, write_delivery
+from warehouse.build import BuildResult, build_and_publish
 
 MONTHS, SCALE, START = 15, 0.1, "2024-04"
 MARTS = (

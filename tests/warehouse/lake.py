@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from ingestion.settings import Settings
+from caregov.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "dbt_project" / "models" / "staging"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.settings import Settings
+from caregov.settings import Settings
 from tests.warehouse.lake import ENTITY_SOURCE, lake_columns, write_ledger
 
 ROLE_CODES = "[6, 6, 6, 6, 15, 36, 39, 39, 3, 2, 1, 25, 25, 8]"

@@ -6,9 +6,9 @@ import json
 
 import duckdb
 
-from ingestion.settings import Settings
-from ingestion.warehouse import BuildResult
+from caregov.settings import Settings
 from tests.warehouse.conftest import MARTS, WarehouseLife
+from warehouse.build import BuildResult
 
 
 def test_build_publishes_every_marts_table_and_the_manifest(warehouse: Settings) -> None:
@@ -46,7 +46,7 @@ def test_full_refresh_gives_the_same_marts_as_the_incremental_build(
 def test_incremental_models_are_incremental(warehouse_life: WarehouseLife) -> None:
     """The large delta entities' current-state models, and the waiting-list items and overdue
     reviews built on cm_events, are built incrementally."""
-    results = {r["unique_id"]: r for r in warehouse_life.incremental.run_results["results"]}
+    results = {r.unique_id: r for r in warehouse_life.incremental.run_results.nodes}
     manifest = json.loads((warehouse_life.settings.warehouse / "manifest.json").read_text())
     for model in (
         "int_cm_events_current",
@@ -55,7 +55,7 @@ def test_incremental_models_are_incremental(warehouse_life: WarehouseLife) -> No
         "int_cm_review_overdue_months",
         "int_cm_review_event_people",
     ):
-        assert results[f"model.caregov.{model}"]["status"] == "success"
+        assert results[f"model.caregov.{model}"].status == "success"
         node = manifest["nodes"][f"model.caregov.{model}"]
         assert node["config"]["materialized"] == "incremental"
 
@@ -80,7 +80,7 @@ def test_current_versions_are_stored_in_load_order(warehouse_life: WarehouseLife
 
 
 def _ran(result: BuildResult) -> set[str]:
-    return {r["unique_id"] for r in result.run_results["results"]}
+    return {r.unique_id for r in result.run_results.nodes}
 
 
 def test_nightly_build_runs_what_new_loads_can_change(warehouse_life: WarehouseLife) -> None:
@@ -142,7 +142,7 @@ def test_failed_build_leaves_the_serving_warehouse_untouched(warehouse_life: War
     """A lake row that breaks a dbt test fails the build; the serving file keeps its bytes."""
     failed = warehouse_life.failed
     assert not failed.ok and not failed.published
-    assert any("procedure" in r["unique_id"] for r in failed.failures())
+    assert any("procedure" in r.unique_id for r in failed.failures())
     assert warehouse_life.serving_sha_after_failure == warehouse_life.serving_sha_before_failure
     assert "left unchanged" in failed.describe()
 
@@ -152,11 +152,9 @@ def test_nightly_data_tests_check_the_rows_the_build_wrote(warehouse_life: Wareh
     those rows are tested: a new event with an unknown status fails the build."""
     failed = warehouse_life.failed_on_events
     assert not failed.ok and not failed.published
-    failing = [r["unique_id"] for r in failed.failures()]
+    failing = [r.unique_id for r in failed.failures()]
     assert [u for u in failing if "int_cm_events_current_event_status" in u], failing
-    compiled = next(
-        r["compiled_code"] for r in failed.run_results["results"] if r["unique_id"] in failing
-    )
+    compiled = next(r.compiled_code for r in failed.run_results.nodes if r.unique_id in failing)
     assert "dbt_invocation_id = '" in compiled
 
 

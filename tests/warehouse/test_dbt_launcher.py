@@ -1,16 +1,16 @@
-"""`python -m ingestion.dbt_launcher` is dbt's command line: same output and exit codes."""
+"""`python -m warehouse.launcher` is dbt's command line: same output and exit codes."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from ingestion.warehouse import ROOT
+from caregov.settings import PROJECT_ROOT as ROOT
 
 
 def _launch(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ingestion.dbt_launcher", *args],
+        [sys.executable, "-m", "warehouse.launcher", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
-from ingestion.contracts import CADENCE_DAYS, ENTITIES, GRACE_DAYS
+from caregov.settings import PROJECT_ROOT
+from ingestion.contracts import lake_entities_seed
 
-SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "lake_entities.csv"
+SEED = PROJECT_ROOT / "dbt_project" / "seeds" / "lake_entities.csv"
 
 
-def test_seed_cadence_and_grace_match_the_ingestion_contracts() -> None:
-    """Each entity's cadence and grace in the dbt seed equal its source's in ingestion.contracts."""
+def test_lake_entities_seed_equals_the_ingestion_contracts() -> None:
+    """Every row and column of the dbt seed lake_entities equals what ingestion.contracts
+    declares (source, kind, key, cadence, grace), so the two cannot drift."""
     with SEED.open(newline="") as handle:
-        seed = {row["entity"]: row for row in csv.DictReader(handle)}
-    assert set(seed) == set(ENTITIES)
-    for entity, contract in ENTITIES.items():
-        row = seed[entity]
-        assert row["source"] == contract.source, entity
-        assert int(row["expected_cadence_days"]) == CADENCE_DAYS[contract.source], entity
-        assert int(row["grace_days"]) == GRACE_DAYS[contract.source], entity
+        seed = list(csv.DictReader(handle))
+    assert seed == lake_entities_seed()

@@ -13,11 +13,11 @@ import duckdb
 import pytest
 import yaml
 
-from ingestion.errors import CaregovError
-from ingestion.settings import Settings
-from ingestion.warehouse import format_metrics, read_metrics
+from caregov.errors import CaregovError
+from caregov.settings import Settings
 from tests.conftest import VENV_BIN, home_environ
 from tests.warehouse.conftest import WarehouseLife
+from warehouse.metrics import format_metrics, read_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 METRIC_IDS = {
@@ -162,10 +162,10 @@ def test_every_metric_has_a_passing_dbt_unit_test(warehouse_life: WarehouseLife)
     assert covered >= METRIC_IDS
     unit_results = [
         r
-        for r in warehouse_life.full_refresh.run_results["results"]
-        if r["unique_id"].startswith("unit_test.")
+        for r in warehouse_life.full_refresh.run_results.nodes
+        if r.unique_id.startswith("unit_test.")
     ]
-    assert len(unit_results) >= 8 and {r["status"] for r in unit_results} == {"pass"}
+    assert len(unit_results) >= 8 and {r.status for r in unit_results} == {"pass"}
 
 
 def test_complaints_received_reconcile_to_the_lake(warehouse: Settings) -> None:

@@ -9,14 +9,20 @@ data test reading only views, and a unit test on waiting.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
 import pytest
 
-from ingestion.settings import Settings
-from ingestion.warehouse_scope import build_state, nightly_scope, record_published_state
+from caregov.settings import Settings
 from tests.warehouse.lake import write_ledger
+from warehouse.scope import (
+    build_state,
+    nightly_scope,
+    published_state_path,
+    record_published_state,
+)
 
 JAN, FEB = dt.date(2025, 1, 31), dt.date(2025, 2, 1)
 AT = dt.datetime(2025, 2, 2, 2, 0)
@@ -98,9 +104,9 @@ def test_everything_runs_without_a_published_build_of_the_same_code(published: S
     """No published state, other code, a state written by an older version, or no manifest:
     everything runs ([])."""
     state = build_state(published)
-    assert nightly_scope(published, {**state, "code": "changed"}) == []
-    old = {load: record[:4] for load, record in state["loads"].items()}
-    record_published_state(published, {**state, "loads": old})
+    assert nightly_scope(published, dataclasses.replace(state, code="changed")) == []
+    old = {load: dataclasses.astuple(record)[:4] for load, record in state.loads.items()}
+    published_state_path(published).write_text(json.dumps({"code": state.code, "loads": old}))
     assert _scope(published) == []
     record_published_state(published, state)
     (published.warehouse / "manifest.json").unlink()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ingestion.settings import Settings
-from ingestion.warehouse import read_metrics
+from caregov.settings import Settings
 from tests.warehouse.test_metrics import METRIC_IDS
+from warehouse.metrics import read_metrics
 
 
 def test_sample_reports_every_metric_for_every_month(sample_warehouse: Settings) -> None:

@@ -1,0 +1,172 @@
+"""One typed settings object, read once from the environment (docs/specification.md#2-places-and-settings).
+
+Everything the platform needs to know about where it runs comes from here: the state folder
+(`CAREGOV_HOME`) and its layout, and the secrets. Secrets are read lazily so that commands which
+do not need them (`generate`, `status`) work without them, and outside demo mode a missing secret
+is an error naming the variable. In demo mode (`CAREGOV_DEMO=1`, set by `make demo` and the test
+suite) missing secrets are generated once into `CAREGOV_HOME/state/secrets/`, owner-only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from caregov import fs
+from caregov.errors import SettingsError
+
+# The installed project: the dbt project, the DAG files, Superset's assets and the virtualenvs.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server for notifications, reports and board packs (`CAREGOV_SMTP_*`)."""
+
+    host: str
+    port: int = 25
+    user: str = ""
+    password: str = field(default="", repr=False)
+    sender: str = "caregov@localhost"
+
+    def airflow_connection(self) -> str:
+        """The same server as an Airflow connection (JSON for `AIRFLOW_CONN_CAREGOV_SMTP`), which
+        the SMTP provider's notifier uses: TLS via STARTTLS when a login is set, SSL on 465."""
+        return json.dumps(
+            {
+                "conn_type": "smtp",
+                "host": self.host,
+                "port": self.port,
+                "login": self.user or None,
+                "password": self.password or None,
+                "extra": {
+                    "from_email": self.sender,
+                    "disable_ssl": self.port != 465,
+                    "disable_tls": not self.user,
+                },
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where state lives and which secrets to use; build it with `Settings.from_env()`."""
+
+    home: Path
+    demo: bool = False
+    superset_url: str = "http://127.0.0.1:8088"
+    superset_admin_user: str = "admin"
+    _env: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        home = Path(env.get("CAREGOV_HOME") or Path.cwd() / "caregov-home").expanduser()
+        return cls(
+            home=home.resolve(),
+            demo=env.get("CAREGOV_DEMO", "").strip().lower() in _TRUE,
+            superset_url=env.get("CAREGOV_SUPERSET_URL", "http://127.0.0.1:8088").rstrip("/"),
+            superset_admin_user=env.get("CAREGOV_SUPERSET_ADMIN_USER", "admin"),
+            _env=env,
+        )
+
+    # -- places -------------------------------------------------------------
+
+    @property
+    def landing(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def lake(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def raw(self) -> Path:
+        return self.lake / "raw"
+
+    @property
+    def ledger(self) -> Path:
+        """One Parquet record per delivered file (see ingestion.ledger)."""
+        return self.lake / "ledger"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def build_db(self) -> Path:
+        return self.warehouse / "build.duckdb"
+
+    @property
+    def serving_db(self) -> Path:
+        return self.warehouse / "governance.duckdb"
+
+    @property
+    def state(self) -> Path:
+        """Locks, pid files and generated demo secrets: the platform's own bookkeeping."""
+        return self.home / "state"
+
+    # -- secrets --------------------------------------------------------------------------
+
+    @property
+    def smtp(self) -> SmtpSettings | None:
+        """The mail server, or None when `CAREGOV_SMTP_HOST` is not set."""
+        host = self._env.get("CAREGOV_SMTP_HOST", "").strip()
+        if not host:
+            return None
+        try:
+            port = int(self._env.get("CAREGOV_SMTP_PORT", "25"))
+        except ValueError:
+            raise SettingsError("CAREGOV_SMTP_PORT must be a port number.") from None
+        return SmtpSettings(
+            host=host,
+            port=port,
+            user=self._env.get("CAREGOV_SMTP_USER", ""),
+            password=self._env.get("CAREGOV_SMTP_PASSWORD", ""),
+            sender=self._env.get("CAREGOV_SMTP_FROM", "") or "caregov@localhost",
+        )
+
+    @cached_property
+    def pseudonym_key(self) -> bytes:
+        return self._secret("CAREGOV_PSEUDONYM_KEY", "pseudonym_key").encode()
+
+    @cached_property
+    def superset_admin_password(self) -> str:
+        return self._secret("CAREGOV_SUPERSET_ADMIN_PASSWORD", "superset_admin_password")
+
+    @cached_property
+    def superset_secret_key(self) -> str:
+        return self._secret("CAREGOV_SUPERSET_SECRET_KEY", "superset_secret_key")
+
+    def _secret(self, variable: str, demo_file: str) -> str:
+        value = self._env.get(variable, "").strip()
+        if value:
+            return value
+        if not self.demo:
+            raise SettingsError(
+                f"{variable} is not set; set it in the environment (or CAREGOV_DEMO=1 for a demo)."
+            )
+        return _demo_secret(self.state / "secrets" / demo_file)
+
+    def demo_secret_created(self, demo_file: str) -> bool:
+        """True when a demo secret file exists (so the CLI prints a password only once)."""
+        return (self.state / "secrets" / demo_file).exists()
+
+
+def _demo_secret(path: Path) -> str:
+    """Read or create a demo secret file, owner-only; racing creators agree on one value."""
+    return fs.create_once(path, secrets.token_urlsafe(32), private=True).strip()

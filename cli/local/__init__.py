@@ -1,0 +1,1 @@
+"""Local servers for the demo and the tests: Airflow and Superset, each one process group."""

@@ -1,0 +1,128 @@
+"""Run a local service as one process group, and stop it with everything it started.
+
+`caregov airflow up` and `caregov superset up` start servers that outlive the command: Airflow's
+scheduler, DAG processor, triggerer and API server; Superset's web server (and its workers).
+Each service's processes share one new process group, recorded with their pids in a pid file
+under `CAREGOV_HOME/state/`, so `down` ends the group and every descendant (Airflow runs each
+task in a group of its own, so descendants are collected too) and nothing is left behind, even
+when one component has already exited.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from caregov import fs
+from caregov.errors import CaregovError
+
+
+@dataclass(frozen=True)
+class ProcessGroup:
+    """One local service's processes, found again through `pid_file`."""
+
+    name: str
+    pid_file: Path
+
+    def start(
+        self,
+        commands: Mapping[str, Sequence[str]],
+        env: Mapping[str, str],
+        log_dir: Path,
+        cwd: Path | None = None,
+    ) -> dict[str, int]:
+        """Start each command (name → argv) in one new process group, logging to
+        `log_dir/<name>.log`; record the group; return the pids by name."""
+        fs.ensure_dir(log_dir, private=True)
+        pgid: int | None = None
+        pids: dict[str, int] = {}
+        for component, argv in commands.items():
+            with open(log_dir / f"{component}.log", "a") as out:
+                process = subprocess.Popen(
+                    list(argv),
+                    env=dict(env),
+                    cwd=cwd,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    # The first leads a new session and group; the others join its group.
+                    start_new_session=pgid is None,
+                    process_group=pgid,
+                )
+            pgid = process.pid if pgid is None else pgid
+            pids[component] = process.pid
+        fs.write_text(self.pid_file, json.dumps({"pgid": pgid, "pids": pids}), private=True)
+        return pids
+
+    def members(self) -> list[psutil.Process]:
+        """Every live process of the group, plus all descendants of the recorded ones."""
+        try:
+            state = json.loads(self.pid_file.read_text())
+        except (FileNotFoundError, ValueError):
+            return []
+        pgid, pids = int(state["pgid"]), [int(p) for p in state["pids"].values()]
+        found: dict[int, psutil.Process] = {}
+        for proc in psutil.process_iter():
+            with _Gone():
+                if os.getpgid(proc.pid) == pgid:
+                    found[proc.pid] = proc
+        for pid in [pgid, *pids]:
+            with _Gone():
+                root = psutil.Process(pid)
+                found[pid] = root
+                for child in root.children(recursive=True):
+                    found[child.pid] = child
+        alive = []
+        for proc in found.values():
+            with _Gone():
+                if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(proc)
+        return alive
+
+    def running(self) -> bool:
+        return bool(self.members())
+
+    def stop(self, grace: float = 30.0) -> int:
+        """SIGTERM every member, SIGKILL those still alive after `grace`; return how many."""
+        members = self.members()
+        for proc in members:
+            with _Gone():
+                proc.send_signal(signal.SIGTERM)
+        _, alive = psutil.wait_procs(members, timeout=grace)
+        for proc in alive:
+            with _Gone():
+                proc.kill()
+        psutil.wait_procs(alive, timeout=5)
+        self.pid_file.unlink(missing_ok=True)
+        return len(members)
+
+    def wait_until(self, ready: Callable[[], bool], timeout: float, logs: Path) -> None:
+        """Poll `ready` every second until it is true; raise if the group dies or time is up."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running():
+                raise CaregovError(f"{self.name} stopped while starting; see {logs}")
+            if ready():
+                return
+            time.sleep(1)
+        raise CaregovError(f"{self.name} did not become ready within {timeout:.0f}s; see {logs}")
+
+
+class _Gone:
+    """Ignore a process vanishing between listing and acting on it."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> bool:
+        return kind is not None and issubclass(
+            kind, (psutil.NoSuchProcess, ProcessLookupError, psutil.AccessDenied)
+        )

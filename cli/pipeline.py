@@ -1,0 +1,164 @@
+"""The pipeline's verbs: `generate`, `ingest`, `status`, `build`, `run`, `metrics`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from caregov.settings import Settings
+from cli.common import guarded, month
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write <source>/<entity>_<YYYY-MM-DD>.<csv|xlsx> deliveries into.",
+)
+@click.option(
+    "--seed", type=int, default=7, show_default=True, help="Random seed; same seed, same files."
+)
+@click.option(
+    "--start",
+    callback=lambda _c, _p, v: month(v),
+    default=None,
+    help="First month delivered (YYYY-MM); default: the months ending with last month.",
+)
+@click.option(
+    "--months",
+    type=click.IntRange(1, 120),
+    default=30,
+    show_default=True,
+    help="Number of monthly deliveries.",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.01, 1000),
+    default=1.0,
+    show_default=True,
+    help="1 = a city council (~2,000 staff jobs); 100 = national volume.",
+)
+@click.option(
+    "--messy",
+    is_flag=True,
+    help="Vary formatting the way real council exports do (UK dates, BOM, cp1252, XLSX title rows).",
+)
+@guarded
+def generate(
+    out: Path, seed: int, start: str | None, months: int, scale: float, messy: bool
+) -> int:
+    """Write a realistic synthetic council's monthly extracts for every entity."""
+    from caregov.sample import generate_council
+
+    summary = generate_council(out, seed=seed, start=start, months=months, scale=scale, messy=messy)
+    click.echo(summary.describe())
+    return 0
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_obj
+@guarded
+def ingest(settings: Settings, paths: tuple[Path, ...]) -> int:
+    """Validate, pseudonymise and load extract files (or folders of them) into the lake.
+
+    Prints one line per file: loaded, skipped or rejected. Exit 0 if every file was loaded or
+    skipped, 2 if any was rejected, 1 on an internal error.
+    """
+    from ingestion.load import ingest_paths
+
+    outcomes = ingest_paths(settings, list(paths), echo=click.echo)
+    return 2 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+@click.command()
+@click.pass_obj
+@guarded
+def status(settings: Settings) -> int:
+    """Per entity: last as-at date, last load, rows loaded and quarantined, stale or not."""
+    from ingestion.ledger import entity_status, format_status
+
+    click.echo(format_status(entity_status(settings)))
+    return 0
+
+
+@click.command()
+@click.option(
+    "--full-refresh", is_flag=True, help="Rebuild incremental models from the whole lake."
+)
+@click.pass_obj
+@guarded
+def build(settings: Settings, full_refresh: bool) -> int:
+    """Run the dbt build and, only if everything passed, publish the serving warehouse."""
+    from warehouse.build import build_and_publish
+
+    result = build_and_publish(settings, full_refresh=full_refresh)
+    click.echo(result.describe())
+    return 0 if result.ok else 2
+
+
+@click.command()
+@click.option(
+    "--landing",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Landing folder to drain (default: CAREGOV_HOME/landing).",
+)
+@click.pass_obj
+@guarded
+def run(settings: Settings, landing: Path | None) -> int:
+    """The nightly job without Airflow: ingest everything waiting, then build and publish."""
+    from ingestion.load import ingest_landing
+    from warehouse.build import build_and_publish
+
+    outcomes = ingest_landing(settings, landing or settings.landing, echo=click.echo)
+    result = build_and_publish(settings)
+    click.echo(result.describe())
+    if not result.ok:
+        return 2
+    return 2 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+@click.command()
+@click.option("--metric", "metric_id", default=None, help="Only this metric id.")
+@click.option(
+    "--from",
+    "from_month",
+    callback=lambda _c, _p, v: month(v),
+    default=None,
+    help="First month (YYYY-MM).",
+)
+@click.option(
+    "--to",
+    "to_month",
+    callback=lambda _c, _p, v: month(v),
+    default=None,
+    help="Last month (YYYY-MM).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_obj
+@guarded
+def metrics(
+    settings: Settings,
+    metric_id: str | None,
+    from_month: str | None,
+    to_month: str | None,
+    fmt: str,
+) -> int:
+    """Print marts.governance_metrics from the serving warehouse."""
+    from warehouse.metrics import format_metrics, read_metrics
+
+    rows = read_metrics(settings, metric_id=metric_id, from_month=from_month, to_month=to_month)
+    click.echo(format_metrics(rows, fmt), nl=False)
+    return 0
+
+
+COMMANDS = (generate, ingest, status, build, run, metrics)

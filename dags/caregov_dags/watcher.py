@@ -1,0 +1,85 @@
+"""The trigger that watches a landing folder and starts `ingest_<source>` (docs/specification.md#6-airflow).
+
+`LandingFileTrigger` runs in Airflow's triggerer and yields an event whenever a complete file
+appears (or changes) in `landing/<source>/`, which starts `ingest_<source>` through the landing
+asset's watcher. Which files count as complete is `ingestion.landing.complete_files`, the same
+rule the DAGs and `caregov run` use.
+
+The trigger only looks: it never deletes, moves or opens an extract (Airflow's own
+`FileDeleteTrigger` deletes what it sees, which would break "nothing delivered is ever
+deleted"). Files leave the landing folder when the ingest task archives them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from airflow.triggers.base import BaseEventTrigger, TriggerEvent
+
+from ingestion.landing import complete_files
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POLL_SECONDS = 5.0
+
+
+def _signatures(directory: Path) -> dict[str, tuple[int, int]]:
+    """Name → (size, mtime_ns) of the complete files: a changed signature is a new delivery."""
+    signatures: dict[str, tuple[int, int]] = {}
+    for path in complete_files(directory):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # archived between listing and stat
+            continue
+        signatures[str(path.relative_to(directory))] = (stat.st_size, stat.st_mtime_ns)
+    return signatures
+
+
+def poll_seconds() -> float:
+    """How often the triggerer looks at a landing folder (`CAREGOV_LANDING_POLL_SECONDS`)."""
+    try:
+        return max(0.2, float(os.environ.get("CAREGOV_LANDING_POLL_SECONDS", DEFAULT_POLL_SECONDS)))
+    except ValueError:
+        return DEFAULT_POLL_SECONDS
+
+
+class LandingFileTrigger(BaseEventTrigger):
+    """Yield once per newly delivered complete file batch in `CAREGOV_HOME/landing/<source>/`.
+
+    The folder is resolved in the triggerer from its own environment (so the serialized
+    trigger holds only the source). Files already announced are remembered while they stay in
+    the folder; after a triggerer restart, files still waiting are announced again, which is
+    right: they have not been ingested yet.
+    """
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return ("caregov_dags.watcher.LandingFileTrigger", {"source": self.source})
+
+    def directory(self) -> Path:
+        from caregov.settings import Settings
+
+        return Settings.from_env().landing / self.source
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        directory = self.directory()
+        interval = poll_seconds()
+        announced: dict[str, tuple[int, int]] = {}
+        log.info("watching %s every %.1fs for complete extract files", directory, interval)
+        while True:
+            current = await asyncio.to_thread(_signatures, directory)
+            new = sorted(name for name, sig in current.items() if announced.get(name) != sig)
+            # Forget files that left the folder (archived), so a re-delivery is noticed.
+            announced = {name: sig for name, sig in announced.items() if name in current}
+            if new:
+                announced.update({name: current[name] for name in new})
+                yield TriggerEvent({"source": self.source, "files": new})
+            await asyncio.sleep(interval)

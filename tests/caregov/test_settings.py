@@ -1,0 +1,54 @@
+"""The settings object: places under CAREGOV_HOME and secrets from the environment only."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from caregov.errors import SettingsError
+from caregov.settings import Settings
+
+
+def test_home_defaults_to_caregov_home_under_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without CAREGOV_HOME the state folder is ./caregov-home."""
+    monkeypatch.chdir(tmp_path)
+    assert Settings.from_env({}).home == tmp_path / "caregov-home"
+
+
+def test_places_follow_the_contract_layout(tmp_path: Path) -> None:
+    """Landing, lake, archive, quarantine and both warehouses sit where contract §2 says."""
+    settings = Settings.from_env({"CAREGOV_HOME": str(tmp_path)})
+    assert settings.landing == tmp_path / "landing"
+    assert settings.raw == tmp_path / "lake" / "raw"
+    assert settings.archive == tmp_path / "archive"
+    assert settings.quarantine == tmp_path / "quarantine"
+    assert settings.build_db == tmp_path / "warehouse" / "build.duckdb"
+    assert settings.serving_db == tmp_path / "warehouse" / "governance.duckdb"
+
+
+def test_missing_secret_outside_demo_names_the_variable(tmp_path: Path) -> None:
+    """Outside demo mode a missing pseudonym key is an error naming CAREGOV_PSEUDONYM_KEY."""
+    settings = Settings.from_env({"CAREGOV_HOME": str(tmp_path)})
+    with pytest.raises(SettingsError, match="CAREGOV_PSEUDONYM_KEY"):
+        _ = settings.pseudonym_key
+
+
+def test_secret_from_environment_is_used_as_given(tmp_path: Path) -> None:
+    """A secret set in the environment is used and nothing is written to disk."""
+    env = {"CAREGOV_HOME": str(tmp_path), "CAREGOV_SUPERSET_SECRET_KEY": "from-env"}
+    assert Settings.from_env(env).superset_secret_key == "from-env"
+    assert not (tmp_path / "state").exists()
+
+
+def test_demo_generates_each_secret_once_with_mode_0600(tmp_path: Path) -> None:
+    """In demo mode a missing secret is generated into the home, private, and reused."""
+    env = {"CAREGOV_HOME": str(tmp_path), "CAREGOV_DEMO": "1"}
+    first = Settings.from_env(env).superset_admin_password
+    again = Settings.from_env(env).superset_admin_password
+    path = tmp_path / "state" / "secrets" / "superset_admin_password"
+    assert first == again and len(first) >= 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -1,0 +1,97 @@
+"""Run one `dbt build` for a home, in a child process, with progress and a build lock.
+
+dbt runs in a subprocess (in-process dbt keeps DuckDB locks) in a process group of its own, so
+an interrupted or killed build takes its dbt child with it (see `run_dbt_build`); builds of one
+home are serialised by a file lock under `settings.state`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import signal
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from caregov import fs
+from caregov.console import progress
+from caregov.settings import PROJECT_ROOT, Settings
+from warehouse.project import (
+    RUN_RESULTS_VARIABLE,
+    dbt_command,
+    dbt_environment,
+    run_results_path,
+)
+
+log = logging.getLogger(__name__)
+
+_NODE_DONE = re.compile(r"\b\d+ of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP|SUCCESS)\b")
+
+
+@contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    """One build per home at a time (others wait their turn)."""
+    with fs.exclusive_lock(settings.state / "warehouse-build.lock"):
+        yield
+
+
+def run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> int:
+    """Run `dbt build`: all of it, or the nightly `scope` (node names), which also skips dbt's
+    manifest (see `warehouse.publish`) and writes only the run results (through the launcher).
+    Return dbt's exit status."""
+    run_results = run_results_path(settings)
+    run_results.unlink(missing_ok=True)
+    # Not --fail-fast: a failed build then reports every failing model and test at once (their
+    # dependents are skipped anyway), and dbt-duckdb's cancelling of the other thread's query on
+    # the first failure can itself crash ("Connection already closed") and lose the run results.
+    args = ["build"]
+    env = dbt_environment(settings)
+    if full_refresh:
+        args.append("--full-refresh")
+    elif scope:
+        args += ["--select", *scope, "--exclude", "resource_type:unit_test", "--no-write-json"]
+        env[RUN_RESULTS_VARIABLE] = str(run_results)
+    log.info("running %s", " ".join(args))
+    with (
+        progress("dbt build") as tracker,
+        subprocess.Popen(
+            dbt_command(settings, *args),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        ) as process,
+    ):
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                line = line.rstrip()
+                done = _NODE_DONE.search(line)
+                if done:
+                    tracker.total = float(done.group(1))
+                    tracker.advance(1)
+                if done and done.group(2) in {"ERROR", "FAIL"}:
+                    log.warning("dbt: %s", line)
+                else:
+                    log.debug("dbt: %s", line)
+            return process.wait()
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM from a scheduler): dbt must not live on holding
+            # DuckDB's lock on build.duckdb.
+            _stop_group(process)
+            raise
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
