@@ -43,10 +43,11 @@ system-deps:
 test: install system-deps
 	$(VENV)/bin/pytest
 
-## lint: ruff (lint + format), sqlfluff (dbt templater) and dbt parse
+## lint: ruff (lint + format), mypy, sqlfluff (dbt templater) and dbt parse
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/sqlfluff lint --processes 2 dbt_project/models dbt_project/tests dbt_project/macros
 	$(VENV)/bin/dbt parse --project-dir . --profiles-dir dbt_project --target lint --quiet
 
@@ -69,7 +70,7 @@ down:
 	-@test -x $(VENV)/bin/caregov && $(VENV)/bin/caregov airflow down
 	-@test -x $(VENV)/bin/caregov && $(VENV)/bin/caregov superset down
 
-## bench: the figures of contract section 8, written to bench/results.json
+## bench: the figures of docs/specification.md §8, written to bench/results.json
 bench: install
 	$(VENV)/bin/python -m benchmarks.run
 

@@ -1,4 +1,4 @@
-"""The bars of contract §8: each figure's limit and whether lower or higher is better."""
+"""The bars of docs/specification.md §8: each figure's limit and whether lower or higher is better."""
 
 from __future__ import annotations
 

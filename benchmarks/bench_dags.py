@@ -1,4 +1,4 @@
-"""Benchmarks for the DAGs: `dag_parse_seconds` and `landing_to_dashboard_s` (contract §8).
+"""Benchmarks for the DAGs: `dag_parse_seconds` and `landing_to_dashboard_s` (docs/specification.md §8).
 
 `dag_parse_seconds` is the time a fresh process takes to parse the whole `dags/` folder with
 Airflow already imported, the way the DAG processor parses a bundle (`BundleDagBag`).

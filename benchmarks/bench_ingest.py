@@ -1,4 +1,4 @@
-"""Ingest throughput and memory on a 5 M-row cm_events CSV (contract §8).
+"""Ingest throughput and memory on a 5 M-row cm_events CSV (docs/specification.md §8).
 
 `ingest_vs_duckdb_copy`: wall time of `caregov ingest` on the file ÷ wall time of DuckDB's own
 `COPY (SELECT * FROM read_csv(file)) TO parquet` on the same file, both run as fresh processes

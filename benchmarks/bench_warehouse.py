@@ -1,4 +1,4 @@
-"""Warehouse figures of contract §8: build_incremental_ratio and chart_query_p95_ms.
+"""Warehouse figures of docs/specification.md §8: build_incremental_ratio and chart_query_p95_ms.
 
 A generated council at scale 20 is ingested, except for one extra daily cm_events delta (about
 1 % of all cm_events rows, cut from the last delivery and re-dated the next day). From a copy of
@@ -40,7 +40,7 @@ DELTA_SHARE = 0.01
 REPEATS = int(os.environ.get("CAREGOV_BENCH_REPEATS", "3"))
 QUERY_REPEATS = 10
 
-# What the dashboards ask (contract §7): scorecard, trends, team breakdowns, freshness.
+# What the dashboards ask (docs/specification.md §7): scorecard, trends, team breakdowns, freshness.
 CHART_QUERIES = (
     "select * from marts.governance_scorecard order by metric_id",
     "select metric_id, period_end, value from marts.governance_metrics"

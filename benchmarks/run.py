@@ -2,7 +2,7 @@
 
 Each `benchmarks/bench_*.py` exposes `figures(workdir) -> dict[str, float]`. Ratios are measured
 side by side inside one module so machine noise affects both sides alike. Every figure is
-compared with its bar (contract §8); the exit code is non-zero when a bar is missed.
+compared with its bar (docs/specification.md §8); the exit code is non-zero when a bar is missed.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
 
 log = logging.getLogger("caregov")
 
@@ -39,14 +44,14 @@ class Progress:
         self.description = description
         self.total = total
         self.done = 0.0
-        self._bar = None
-        self._task = None
+        self._bar: RichProgress | None = None
+        self._task: TaskID | None = None
         self._next_log = 0.1
         self._started = time.monotonic()
 
     def advance(self, amount: float = 1) -> None:
         self.done += amount
-        if self._bar is not None:
+        if self._bar is not None and self._task is not None:
             self._bar.update(self._task, advance=amount)
         elif self.total and self.done / self.total >= self._next_log:
             log.info("%s: %d%%", self.description, int(100 * self.done / self.total))

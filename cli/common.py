@@ -1,4 +1,4 @@
-"""What every verb shares: the contract's exit codes and messages, and option parsing.
+"""What every verb shares: the exit codes and messages of the specification, and option parsing.
 
 User mistakes (`CaregovError`) become one sentence on stderr and exit 2; anything else is an
 internal error, exit 1, with the traceback logged for whoever debugs it. A SIGTERM (a scheduler

@@ -116,7 +116,7 @@ def build_warehouse() -> None:
     @task(pool=DUCKDB_WRITER_POOL)
     def dbt_build_and_publish() -> dict[str, int]:
         """One dbt build on build.duckdb; publish governance.duckdb only if all of it passed.
-        Returns the node counts by status (the table is logged by `model_summary`)."""
+        Returns the node counts by status (`model_summary` logs the table from the run results)."""
         from airflow.sdk.exceptions import AirflowFailException
 
         from caregov.settings import Settings
@@ -134,30 +134,37 @@ def build_warehouse() -> None:
         return result.run_results.count_by_status()
 
     @task
-    def model_summary(counts: dict[str, int]) -> dict[str, int]:
-        """Log dbt's run_results.json as a per-model table; pass on the counts by status."""
+    def model_summary() -> None:
+        """Log the published build's run_results.json as a per-model table."""
         from caregov.settings import Settings
         from warehouse.project import run_results_path
         from warehouse.results import RunResults, format_summary
 
         results = RunResults.read(run_results_path(Settings.from_env()))
         log.info("dbt run results:\n%s", format_summary(results))
-        return counts
 
     @task(outlets=[MARTS])
-    def announce_marts(counts: dict[str, int], *, outlet_events: Any = None) -> None:
-        """Emit the marts asset: the serving warehouse now holds this build."""
+    def announce_marts(*, outlet_events: Any = None) -> None:
+        """Emit the marts asset, with the build's node counts: the serving warehouse now holds
+        this build."""
         from caregov.settings import Settings
+        from warehouse.project import run_results_path
+        from warehouse.results import RunResults
 
-        serving = Settings.from_env().serving_db
-        if not serving.is_file():
-            raise FileNotFoundError(f"{serving} is missing after a successful publish")
-        outlet_events[MARTS].extra = {"serving_db": str(serving), "nodes": counts}
-        log.info("published %s (%s)", serving, counts)
+        settings = Settings.from_env()
+        if not settings.serving_db.is_file():
+            raise FileNotFoundError(f"{settings.serving_db} is missing after a successful publish")
+        counts = RunResults.read(run_results_path(settings)).count_by_status()
+        outlet_events[MARTS].extra = {"serving_db": str(settings.serving_db), "nodes": counts}
+        log.info("published %s (%s)", settings.serving_db, counts)
 
-    build = dbt_build_and_publish()
-    landing_drained() >> source_freshness() >> build
-    announce_marts(model_summary(build))
+    (
+        landing_drained()
+        >> source_freshness()
+        >> dbt_build_and_publish()
+        >> model_summary()
+        >> announce_marts()
+    )
 
 
 build_warehouse()

@@ -71,21 +71,21 @@ def refresh_dashboards() -> None:
         return "synced"
 
     @task
-    def refresh_dataset_metadata(_synced: str) -> int:
+    def refresh_dataset_metadata() -> int:
         from caregov.settings import Settings
         from caregov_superset.upkeep import refresh_datasets
 
         return refresh_datasets(Settings.from_env())
 
     @task
-    def warm_up_cache(_refreshed: int) -> int:
+    def warm_up_cache() -> int:
         from caregov.settings import Settings
         from caregov_superset.upkeep import warm_up
 
         return warm_up(Settings.from_env())
 
     @task
-    def dashboard_health_check(_warmed: int) -> dict[str, int]:
+    def dashboard_health_check() -> dict[str, int]:
         from airflow.sdk.exceptions import AirflowFailException
 
         from caregov.settings import Settings
@@ -96,9 +96,13 @@ def refresh_dashboards() -> None:
             raise AirflowFailException(report.describe())
         return report.charts
 
-    synced = superset_sync()
-    superset_reachable() >> synced
-    dashboard_health_check(warm_up_cache(refresh_dataset_metadata(synced)))
+    (
+        superset_reachable()
+        >> superset_sync()
+        >> refresh_dataset_metadata()
+        >> warm_up_cache()
+        >> dashboard_health_check()
+    )
 
 
 refresh_dashboards()

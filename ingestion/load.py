@@ -109,13 +109,18 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
     started = _now()
     scanned = readers.scan(path)
     sha256 = scanned.sha256
+    entity: Entity | None = None
+    as_at: dt.date | None = None
+    bad_name: FileRejected | None = None
     try:
         entity, as_at = parse_name(path.name)
     except FileRejected as rejection:
-        entity, as_at, bad_name = None, None, rejection
-    else:
-        bad_name = None
-    load_id = lake.load_id_for(entity.name, as_at, sha256) if entity else f"unnamed-{sha256[:16]}"
+        bad_name = rejection
+    load_id = (
+        lake.load_id_for(entity.name, as_at, sha256)
+        if entity and as_at
+        else f"unnamed-{sha256[:16]}"
+    )
     record = LedgerRecord(
         load_id=load_id, entity=entity.name if entity else None,
         source=entity.source if entity else "unknown", as_at=as_at, file_name=path.name,

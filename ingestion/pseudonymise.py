@@ -1,4 +1,4 @@
-"""Personal data rules (contract §3.2, docs/interfaces.md) as DuckDB SQL expressions.
+"""Personal data rules (docs/specification.md §3.2, docs/interfaces.md) as DuckDB SQL expressions.
 
 One pseudonym for every entity: lowercase hex HMAC-SHA256(key, trimmed identifier). The loader
 computes it in DuckDB once per distinct identifier and joins it to the rows. The key reaches

@@ -1,7 +1,7 @@
 """Readers: turn a delivered CSV or XLSX file into a DuckDB view of text columns.
 
 Every reader ends the same way: a temporary view (`src`) with one VARCHAR column per contract
-column found in the header (names normalised per contract §3.1) plus `_source_row`, the row
+column found in the header (names normalised per docs/specification.md §3.1) plus `_source_row`, the row
 number a user sees (the CSV header is row 1; for XLSX the sheet's own row number). Typing is
 the validator's job, so nothing here guesses types. Parsing is DuckDB's (CSV, strict RFC 4180)
 and calamine's (XLSX); this module only checks that a file is what its name says, finds the
@@ -111,7 +111,7 @@ def too_long(path: Path, line: int) -> FileRejected:
 
 
 def normalise_header(name: object) -> str:
-    """`Event Start Date` -> `event_start_date` (contract §3.1)."""
+    """`Event Start Date` -> `event_start_date` (docs/specification.md §3.1)."""
     text = str(name if name is not None else "").replace("\ufeff", "").strip().lower()
     return re.sub(r"[\s\-]+", "_", text)
 

@@ -10,4 +10,4 @@ from caregov.errors import CaregovError
 
 
 class FileRejected(CaregovError):
-    """The whole file is refused (contract §3.2); the message says why."""
+    """The whole file is refused (docs/specification.md §3.2); the message says why."""

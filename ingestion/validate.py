@@ -6,7 +6,7 @@ list of every reason (column, value, rule, message). The loader writes that quer
 to a staging file and exposes it as the view `staged` (with `_row`, the row number a user sees);
 `judge()` then works set-wise on it: exact duplicate rows collapse to their first copy, keys that
 appear with different values are quarantined in every copy, and the counts decide the file's
-fate (contract §3.2). No Python code runs per row.
+fate (docs/specification.md §3.2). No Python code runs per row.
 
 Formula injection: a kept text value starting with `=`, `+`, `-` or `@` could run as a formula
 when someone opens an export in a spreadsheet, so such a row is quarantined (rule `formula`)
@@ -123,7 +123,7 @@ def _range_message(column: Column) -> str:
 
 def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
     """(condition SQL, column, rule, message) for every per-row rule of the entity."""
-    checks = []
+    checks: list[tuple[str, str, str, str]] = []
     for column in entity.columns:
         raw, typed = _q("r_" + column.name), _q(column.name)
         name = column.name
@@ -131,8 +131,8 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
             checks.append((f"{raw} IS NULL", name, "required", f"{name} is required"))
         if column.type != "text":
             condition = f"{raw} IS NOT NULL AND {typed} IS NULL"
-            rule = "enum" if column.type == "enum" else "type"
-            checks.append((condition, name, rule, f"{name} {_type_message(column)}"))
+            kind = "enum" if column.type == "enum" else "type"
+            checks.append((condition, name, kind, f"{name} {_type_message(column)}"))
         in_range = _range_check(column, typed)
         if in_range:
             checks.append((in_range, name, "range", f"{name} {_range_message(column)}"))
@@ -298,7 +298,11 @@ def judge(con: duckdb.DuckDBPyConnection, entity: Entity) -> Judgement:
         """CREATE OR REPLACE TEMP TABLE dropped AS
            SELECT row FROM dup_rows WHERE (conflict OR collapsed) AND NOT bad"""
     )
-    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+
+    def one(sql: str) -> int:
+        row = con.execute(sql).fetchone()
+        return int(row[0]) if row else 0
+
     rows_in = one("SELECT count(*) FROM staged")
     quarantined = one("SELECT count(DISTINCT row) FROM rejected")
     collapsed = one("SELECT count(*) FROM dup_rows WHERE collapsed")

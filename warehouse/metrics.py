@@ -32,7 +32,8 @@ def read_metrics(
         raise CaregovError(
             f"there is no serving warehouse at {settings.serving_db} yet; run `caregov build` first."
         )
-    where, params = ["true"], []
+    where: list[str] = ["true"]
+    params: list[object] = []
     if metric_id:
         where.append("metric_id = ?")
         params.append(metric_id)
@@ -58,7 +59,7 @@ def read_metrics(
 
 
 def format_metrics(rows: list[dict[str, Any]], fmt: str) -> str:
-    """Render rows as `table`, `csv` (the contract's columns) or `json`; ends with a newline."""
+    """Render rows as `table`, `csv` ((the specified columns)) or `json`; ends with a newline."""
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

@@ -1,6 +1,6 @@
 """`caregov generate`: a realistic synthetic city council's monthly extract deliveries.
 
-Writes every entity of contract §3.3 as `out/<source>/<entity>_<YYYY-MM-DD>.<csv|xlsx>`, one
+Writes every entity of docs/specification.md §3.3 as `out/<source>/<entity>_<YYYY-MM-DD>.<csv|xlsx>`, one
 delivery per entity per month, as at the month's last day. The data tells the story of the
 council's CQC report (see README "Sample data"): turnover falling after a career progression
 strategy, fewer newly qualified social workers among starters, long OT vacancies, waiting lists

@@ -83,7 +83,7 @@ def write_complaints(
         _complaint(rng, casework, tl, f"C{number:07d}", procedure, received, out)
 
 
-def _person_for(rng: random.Random, casework: Casework, received: int, month: int):
+def _person_for(rng: random.Random, casework: Casework, received: int, month: int) -> int | None:
     arrivals = casework.arrivals
     newest = bisect_right(arrivals, received)
     for _ in range(10):
@@ -97,7 +97,7 @@ def _person_for(rng: random.Random, casework: Casework, received: int, month: in
 
 
 def _complaint(
-    rng,
+    rng: random.Random,
     casework: Casework,
     tl: Timeline,
     complaint_id: str,

@@ -56,8 +56,8 @@ class Journey:
         end: int | None,
         outcome: str | None,
         cancelled: bool = False,
-        **fields,
-    ) -> list:
+        **fields: Any,
+    ) -> list[Any]:
         status = "cancelled" if cancelled else "completed"
         if end is None or end > self.tl.end:
             status, end, outcome = "open", None, None

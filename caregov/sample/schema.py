@@ -1,8 +1,8 @@
-"""The generator's view of the extract layouts (contract §3.3): columns, in order, with a kind.
+"""The generator's view of the extract layouts (docs/specification.md §3.3): columns, in order, with a kind.
 
 The kind tells the file writer how to spell a value (dates, booleans, enumerations and numbers
 are where real exports differ); it is not a validator. Column names and order here must match the
-contract exactly, because the files are the contract's test data.
+specification exactly, because the files are the test data of the ingestion contracts.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ TEXT, DATE, BOOL, INT, DECIMAL, MONEY, ENUM, CODE_ENUM = (
     "code_enum",
 )
 
-# ASC-WDS employment status codes accepted in place of names (contract §3.3 hr_workers).
+# ASC-WDS employment status codes accepted in place of names (docs/specification.md §3.3 hr_workers).
 EMPLOYMENT_STATUS_CODES = {
     "permanent": "190",
     "temporary": "191",
@@ -139,5 +139,5 @@ LAYOUTS: dict[str, Layout] = {
     )
 }
 
-# Entities whose typical delivery format includes Excel (contract §3.3): messy output mixes it in.
+# Entities whose typical delivery format includes Excel (docs/specification.md §3.3): messy output mixes it in.
 XLSX_ENTITIES = frozenset({"complaints", "finance_ledger", "improvement_actions"})

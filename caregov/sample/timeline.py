@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Months of history simulated before the first delivery: hr_workers lists leavers of the 24
 # months before each as-at, and the first 12-month turnover window needs 12 more.
@@ -102,7 +106,7 @@ class FastRandom(random.Random):
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
 
-    def choice(self, seq):  # type: ignore[override]
+    def choice(self, seq: Sequence[T]) -> T:  # type: ignore[override]
         return seq[int(self.random() * len(seq))]
 
 

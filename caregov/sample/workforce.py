@@ -40,10 +40,14 @@ _LEAVE_REASONS = (
 )
 
 
+# person_id, full name, NI number, date of birth (a day number)
+Person = tuple[str, str, str, int]
+
+
 @dataclass(slots=True)
 class Job:
     job_id: str
-    person: tuple[str, str, str, int]  # person_id, full name, NI number, date of birth
+    person: Person
     team: Team
     role: int
     status: str
@@ -92,7 +96,7 @@ class Workforce:
 
     # -- people and jobs -------------------------------------------------------------------
 
-    def _person(self, start: int, role: int, newly_qualified: bool = False) -> tuple:
+    def _person(self, start: int, role: int, newly_qualified: bool = False) -> Person:
         rng = self.rng
         self._people += 1
         gender = "Female" if rng.random() < 0.78 else "Male"
@@ -101,7 +105,15 @@ class Workforce:
         dob = start - age * 365 - rng.randint(0, 364)
         return (f"E{self._people:06d}", f"{first} {last}", fake.ni_number(rng), dob)
 
-    def _job(self, team: Team, role: int, status: str, start: int, fte: float, person=None) -> Job:
+    def _job(
+        self,
+        team: Team,
+        role: int,
+        status: str,
+        start: int,
+        fte: float,
+        person: Person | None = None,
+    ) -> Job:
         rng = self.rng
         hours = 0.0 if status == "bank_or_pool" else round(37 * fte, 1)
         job = Job(

@@ -1,10 +1,10 @@
 """Delivery files: one per entity per month, written row by row in a clean or a messy style.
 
 Simulation code hands over rows of canonical values (dates as ordinals, booleans, numbers,
-enumerations in the contract's spelling); a `FileStyle` decides how they are spelt on disk. Clean
+enumerations in the specified spelling); a `FileStyle` decides how they are spelt on disk. Clean
 output is ISO dates, UTF-8, LF, snake_case headers, CSV. Messy output varies each file the way
 council exports vary (UK dates, BOM, Windows-1252, CRLF, quoting, header case, yes/no booleans,
-enumeration case, ASC-WDS codes, Excel with title rows) without breaking a contract rule.
+enumeration case, ASC-WDS codes, Excel with title rows) without breaking a rule of the extract contracts.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ class DeliveryFile:
         self._handle.write(",".join(cells) + self.style.newline)
 
     def _open_xlsx(self, headers: list[str], as_at: int) -> None:
-        import xlsxwriter  # type: ignore[import-untyped]
+        import xlsxwriter
 
         when = dt.datetime.combine(dt.date.fromordinal(as_at), dt.time(18, 30))
         self._book = xlsxwriter.Workbook(str(self.path), {"constant_memory": True})

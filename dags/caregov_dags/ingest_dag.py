@@ -82,7 +82,7 @@ def make_ingest_dag(source: str, doc_md: str) -> DAG:
                 "rows_loaded": outcome.rows_loaded,
                 "rows_quarantined": outcome.rows_quarantined,
             }
-            if outcome.status == "loaded":
+            if outcome.status == "loaded" and outcome.entity:
                 outlet_events[alias].add(raw_asset(outcome.entity), extra=summary)
             return summary
 

@@ -55,11 +55,13 @@ def failure_callbacks() -> list[Callable[..., Any]]:
     webhook = os.environ.get("CAREGOV_NOTIFY_WEBHOOK", "").strip()
     if webhook:
         from airflow.providers.apprise.notifications.apprise import AppriseNotifier
-        from apprise import NotifyType
+        from apprise import AppriseConfig, NotifyType
 
+        target = AppriseConfig()
+        target.add_config(webhook, format="text")  # one URL: Teams, Slack, json://, …
         callbacks.append(
             AppriseNotifier(
-                title=TITLE, body=MESSAGE, notify_type=NotifyType.FAILURE, config=webhook
+                title=TITLE, body=MESSAGE, notify_type=NotifyType.FAILURE, config=target
             )
         )
     recipients = os.environ.get("CAREGOV_NOTIFY_EMAIL", "").strip()

@@ -1,5 +1,5 @@
 {#- Schemas are named exactly as configured (staging, intermediate, marts, reference): the
-    contract names the `marts` schema, and Superset only exposes that one. -#}
+    specification (docs/specification.md §5) names the `marts` schema, and Superset only exposes that one. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}
         {{ target.schema }}

@@ -1,4 +1,4 @@
-{#- Small-number suppression for team-level marts (contract §5): a figure built on fewer than
+{#- Small-number suppression for team-level marts (docs/specification.md §5): a figure built on fewer than
     `minimum` people or staff is null, never 0. -#}
 {% macro suppress(expression, base_count, minimum) -%}
     case when {{ base_count }} >= {{ minimum }} then {{ expression }} end

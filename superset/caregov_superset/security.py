@@ -1,4 +1,4 @@
-"""Roles and row-level security as code (contract section 7).
+"""Roles and row-level security as code (docs/specification.md §7).
 
 - **Governance Viewer** opens dashboards and nothing else: no SQL Lab, no Explore, no exports,
   and data access only to the certified `marts` datasets the dashboards are built on.

@@ -20,7 +20,7 @@ def test_home_defaults_to_caregov_home_under_the_current_directory(
 
 
 def test_places_follow_the_contract_layout(tmp_path: Path) -> None:
-    """Landing, lake, archive, quarantine and both warehouses sit where contract §2 says."""
+    """Landing, lake, archive, quarantine and both warehouses sit where docs/specification.md §2 says."""
     settings = Settings.from_env({"CAREGOV_HOME": str(tmp_path)})
     assert settings.landing == tmp_path / "landing"
     assert settings.raw == tmp_path / "lake" / "raw"

@@ -41,7 +41,7 @@ def test_every_verb_has_help(verb: list[str]) -> None:
 
 
 def test_generate_options_match_the_contract() -> None:
-    """generate takes --out, --seed, --start, --months, --scale (contract §1.2) and --messy."""
+    """generate takes --out, --seed, --start, --months, --scale (docs/specification.md §1.2) and --messy."""
     result = subprocess.run([CAREGOV, "generate", "--help"], capture_output=True, text=True)
     for option in ("--out", "--seed", "--start", "--months", "--scale", "--messy"):
         assert option in result.stdout

@@ -218,7 +218,7 @@ def dashboards_show_newest(platform: Platform, since: str) -> bool:
 
 def deliver_until_dashboards_show(platform: Platform, timeout: float) -> float:
     """Drop the delivery into landing; seconds until a `refresh_dashboards` run has succeeded
-    and Superset answers the newest month (contract §8 `landing_to_dashboard_s`)."""
+    and Superset answers the newest month (docs/specification.md §8 `landing_to_dashboard_s`)."""
     platform.delivered_at = since = now_iso()
     started = time.monotonic()
     deliver(platform.extracts, platform.settings.landing)

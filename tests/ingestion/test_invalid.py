@@ -1,4 +1,4 @@
-"""The invalid corpus: every bad delivery gets the contract's outcome and message, and nothing
+"""The invalid corpus: every bad delivery gets the specified outcome and message, and nothing
 delivered is lost (archive + quarantine + lake reconcile to the input)."""
 
 from __future__ import annotations

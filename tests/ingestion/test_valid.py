@@ -186,7 +186,7 @@ def test_extra_column_is_ignored_and_named_as_schema_drift(settings: Settings) -
 
 
 def test_ledger_records_counts_and_timings(settings: Settings) -> None:
-    """One ledger record per file with the contract's counts and timings."""
+    """One ledger record per file with the specified counts and timings."""
     outcome = ingest_file(settings, VALID / "clean" / "cm_events_2024-03-31.csv")
     (record,) = ledger_rows(settings)
     assert record["load_id"] == outcome.load_id

@@ -16,7 +16,7 @@ from caregov_superset.sync import sync
 
 pytestmark = pytest.mark.integration
 
-# Contract section 5, written out by hand.
+# docs/specification.md §5, written out by hand.
 MARTS = {
     "governance_metrics",
     "metric_catalogue",
@@ -58,7 +58,7 @@ def test_second_sync_changes_nothing(admin: SupersetClient, superset_settings: S
 
 
 def test_the_seven_dashboards_exist_with_their_slugs(admin: SupersetClient) -> None:
-    """Every dashboard slug of contract section 7 is published."""
+    """Every dashboard slug of docs/specification.md §7 is published."""
     found = {d["slug"]: d for d in admin.iter_list("dashboard", columns=["slug", "published"])}
     assert set(found) >= SLUGS
     assert all(found[slug]["published"] for slug in SLUGS)

@@ -43,7 +43,7 @@ METRIC_IDS = {
 
 
 def test_every_contract_metric_is_reported(warehouse: Settings) -> None:
-    """governance_metrics holds exactly the 18 metric ids of contract §4."""
+    """governance_metrics holds exactly the 18 metric ids of docs/specification.md §4."""
     assert {row["metric_id"] for row in read_metrics(warehouse)} == METRIC_IDS
 
 

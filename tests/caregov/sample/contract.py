@@ -1,7 +1,7 @@
-"""Contract §3.3 written out by hand for the generator tests: headers, enumerations, kinds.
+"""docs/specification.md §3.3 written out by hand for the generator tests: headers, enumerations, kinds.
 
 Deliberately independent of `caregov.sample.schema`, so a drift in the generator's own
-declarations is caught against the contract's text.
+declarations is caught against the specification's text (docs/specification.md §3.3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reads a generated delivery back the way the contract (§3.1) says a reader may receive it.
+"""Reads a generated delivery back the way the specification (docs/specification.md §3.1) says a reader may receive it.
 
 Handles BOM / UTF-8 / Windows-1252, CRLF, quoting, Excel title rows and native dates, header
 case and spacing, UK dates, yes/no booleans, enumeration case, ASC-WDS employment codes and

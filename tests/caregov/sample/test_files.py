@@ -1,4 +1,4 @@
-"""The generated deliveries follow contract §3: names, headers, value lists and every rule."""
+"""The generated deliveries follow docs/specification.md §3: names, headers, value lists and every rule."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_every_entity_has_one_delivery_per_month_named_by_its_as_at_date(council
 
 
 def test_headers_are_exactly_the_contract_columns(council):
-    """Every file's header row is the contract's column names in the contract's order."""
+    """Every file's header row is the specified column names in the specified order."""
     out, _ = council
     for path in out.glob("*/*.csv"):
         entity = FILE_NAME.match(path.name)["entity"]
@@ -55,7 +55,7 @@ def test_required_columns_are_always_filled(story):
 
 
 def test_enumerations_use_the_contract_spellings(story):
-    """Every enumeration value is one of the contract's canonical spellings."""
+    """Every enumeration value is one of the specified canonical spellings."""
     for entity, enums in contract.ENUMS.items():
         for column, options in enums.items():
             listed = ", ".join("'" + option.replace("'", "''") + "'" for option in options)

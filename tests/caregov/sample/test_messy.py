@@ -41,7 +41,7 @@ def test_a_different_seed_gives_different_data(tmp_path, clean_twin):
 
 
 def test_messy_files_hold_the_same_records_as_clean_ones(messy_council, clean_twin):
-    """Read back with the contract's leniency, every messy file equals its clean twin."""
+    """Read back with the specified leniency, every messy file equals its clean twin."""
     messy, clean = _files(messy_council), _files(clean_twin)
     assert messy.keys() == clean.keys()
     assert len(messy) == 8 * SMALL["months"]

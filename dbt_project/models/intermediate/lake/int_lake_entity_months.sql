@@ -1,5 +1,5 @@
 -- The months each entity's metrics report: from the month of the entity's first as-at date to the
--- month of the latest as-at date loaded for any entity (contract §4, row range).
+-- month of the latest as-at date loaded for any entity (docs/specification.md §4, row range).
 with
 
 entity_as_at as (

@@ -1,4 +1,4 @@
--- Complaints metrics of contract §4 per month end D (2009 regulations): statutory complaints
+-- Complaints governance metrics per month end D (2009 regulations): statutory complaints
 -- received in the month, the share acknowledged within 3 working days, and the upheld rate of
 -- those closed in the month with a decision.
 with

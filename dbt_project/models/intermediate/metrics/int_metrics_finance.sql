@@ -1,4 +1,4 @@
--- Finance metrics of contract §4 per month end D: forecast variance from the ledger snapshot for
+-- Finance governance metrics per month end D: forecast variance from the ledger snapshot for
 -- D's financial year and period, and provider payment timeliness of invoices paid in D's month
 -- (Procurement Regulations 2024 reg 38: day 1 is the day after receipt).
 with

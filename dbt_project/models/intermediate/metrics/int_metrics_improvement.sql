@@ -1,4 +1,4 @@
--- Improvement-plan metrics of contract §4 per month end D, from the snapshot used for D: the
+-- Improvement-plan governance metrics per month end D, from the snapshot used for D: the
 -- completion rate (closed actions excluded) and actions overdue at the snapshot's as-at date.
 -- Only months with a snapshot have figures, and a snapshot's month always lies in the entity's
 -- reported months (int_lake_entity_months), so the model reads the snapshots alone.

@@ -1,4 +1,4 @@
--- Waiting-list metrics of contract §4 per month end D (ADASS definitions) from the current state
+-- Waiting-list governance metrics per month end D (ADASS definitions) from the current state
 -- of cm_events: people waiting for assessment, over six months, for OT, the median wait (items)
 -- and people overdue a review of their long-term support. Which items wait and who is overdue at
 -- D are worked out (incrementally) by int_cm_queue_item_months and int_cm_review_overdue_months.

@@ -1,4 +1,4 @@
--- Workforce metrics of contract §4 per month end D, from the hr snapshot used for D (Skills for
+-- Workforce governance metrics per month end D, from the hr snapshot used for D (Skills for
 -- Care definitions: leavers and starters in (D-12m, D] over permanent + temporary jobs in post).
 -- Only months with a snapshot have figures, and a snapshot's month always lies in the entity's
 -- reported months (int_lake_entity_months), so the model reads the snapshots alone: a delivery of

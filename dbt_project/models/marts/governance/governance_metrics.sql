@@ -1,4 +1,4 @@
--- One row per governance metric per month end, council-wide, exactly per contract §4.
+-- One row per governance metric per month end, council-wide, exactly per docs/specification.md §4.
 with
 
 metrics as (

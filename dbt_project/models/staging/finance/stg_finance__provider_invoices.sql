@@ -1,4 +1,4 @@
--- Money is decimal (£, to the penny; contract §3): sums of decimals are exact, so a mart's
+-- Money is decimal (£, to the penny; docs/specification.md §3): sums of decimals are exact, so a mart's
 -- totals do not depend on the order rows are read in (an incremental build equals a full one).
 with
 
