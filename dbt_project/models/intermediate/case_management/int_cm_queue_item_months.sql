@@ -20,6 +20,7 @@
     {%- set parts = [('months', 'queue_items')] %}
 {%- endif %}
 
+-- depends_on: {{ ref('int_cm_events_current') }}
 with
 
 months as (
@@ -50,7 +51,7 @@ new_months as (
 
 queue_items as (
 
-    {{ cm_queue_items(ref('int_cm_events_current')) }}
+    select * from {{ ref('int_cm_queue_items_identified') }}
 
 ),
 

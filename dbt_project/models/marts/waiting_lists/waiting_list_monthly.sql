@@ -14,7 +14,7 @@ months as (
 
 queue_items as (
 
-    {{ cm_queue_items(ref('int_cm_events_current')) }}
+    select * from {{ ref('int_cm_queue_items_identified') }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 workers as (
 
-    {{ workers_at_month_end(ref('int_hr_workers_month_snapshots')) }}
+    select * from {{ ref('int_hr_workers_classified_monthly') }}
 
 ),
 
