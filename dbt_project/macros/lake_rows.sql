@@ -1,10 +1,14 @@
-{#- Which lake rows count (docs/interfaces.md, "Which rows count"). -#}
+{#- Which lake rows count (docs/interfaces.md, "Which rows count"). Each rule is written once: the
+    latest delivery per as-at date (snapshot entities), the snapshot used for each month end, and
+    the current version of each key (delta entities). In an incremental run the rules read the
+    rows loaded since the model's last run (`last_run_watermark`, macros/incremental_scope.sql). -#}
 
 {#- Snapshot entities: the delivery for an as-at date is the load with the latest loaded_at
-    among the loads with that as_at (a corrected re-delivery supersedes). -#}
-{% macro latest_delivery_rows(relation) -%}
+    among the loads with that as_at (a corrected re-delivery supersedes). `rows`: a relation, or
+    a parenthesised query, with the lake columns. -#}
+{% macro latest_delivery_rows(rows) -%}
     select rows_in_delivery.*
-    from {{ relation }} as rows_in_delivery
+    from {{ rows }} as rows_in_delivery
     inner join (
         select
             load_id,
@@ -16,7 +20,7 @@
                 as_at,
                 load_id,
                 max(loaded_at) as loaded_at
-            from {{ relation }}
+            from {{ rows }} as rows_by_load
             group by as_at, load_id
         ) as loads
     ) as deliveries
@@ -31,46 +35,25 @@
     so `--full-refresh` gives the same table. -#}
 {% macro month_snapshot_rows(relation) -%}
     {%- set month_of = "cast(" ~ dbt.last_day('as_at', 'month') ~ " as date)" -%}
-    {%- if is_incremental() -%}
-        {%- set scope -%}
-            {{ month_of }} in (
-                select distinct {{ month_of }}
-                from {{ relation }}
-                where loaded_at > (select max(loaded_at) from {{ this }})
-            )
-        {%- endset -%}
-    {%- else -%}
-        {%- set scope = "1 = 1" -%}
-    {%- endif -%}
+    {%- set months_to_build -%}
+        (
+            select * from {{ relation }}
+            {%- if is_incremental() %}
+                where {{ month_of }} in (
+                    select distinct {{ month_of }}
+                    from {{ relation }}
+                    where loaded_at > {{ last_run_watermark() }}
+                )
+            {%- endif %}
+        )
+    {%- endset -%}
     select
         cast({{ dbt.last_day('snapshot_rows.as_at', 'month') }} as date) as period_end,
         snapshot_rows.*
-    from (
-        select rows_in_delivery.*
-        from (select * from {{ relation }} where {{ scope }}) as rows_in_delivery
-        inner join (
-            select
-                load_id,
-                row_number() over (
-                    partition by as_at order by loaded_at desc, load_id desc
-                ) as delivery_rank
-            from (
-                select
-                    as_at,
-                    load_id,
-                    max(loaded_at) as loaded_at
-                from {{ relation }}
-                where {{ scope }}
-                group by as_at, load_id
-            ) as loads
-        ) as deliveries
-            on rows_in_delivery.load_id = deliveries.load_id
-        where deliveries.delivery_rank = 1
-    ) as snapshot_rows
+    from ({{ latest_delivery_rows(months_to_build) }}) as snapshot_rows
     inner join (
         select max(as_at) as as_at
-        from {{ relation }}
-        where {{ scope }}
+        from {{ months_to_build }} as rows_by_month
         group by {{ dbt.date_trunc('month', 'as_at') }}
     ) as month_snapshots
         on snapshot_rows.as_at = month_snapshots.as_at
@@ -90,28 +73,10 @@
     left in the order the query happened to produce, they sat in the middle, and compacting
     there cost a nightly build about 0.8 s. -#}
 {% macro current_versions(relation, key) -%}
-    {%- if is_incremental() -%}
-        {%- set newer = "loaded_at > (select max(loaded_at) from " ~ this ~ ")" -%}
-        {#- The kept versions' lake columns: all but dbt_invocation_id (if the table has it). -#}
-        {%- set kept = [] -%}
-        {%- for column in adapter.get_columns_in_relation(this) -%}
-            {%- if column.name != 'dbt_invocation_id' -%}
-                {%- do kept.append(adapter.quote(column.name)) -%}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
     select
         candidates.*,
         {{ written_by_this_run() }}
-    from (
-        select * from {{ relation }}
-        {%- if is_incremental() %}
-            where {{ newer }}
-        union all by name
-        select {{ kept | join(', ') }} from {{ this }}
-        where {{ key }} in (select {{ key }} from {{ relation }} where {{ newer }})
-        {%- endif %}
-    ) as candidates
+    from ({{ versions_to_compare(relation, key) }}) as candidates
     inner join (
         select
             {{ key }},
@@ -120,18 +85,38 @@
                 partition by {{ key }}
                 order by as_at desc, loaded_at desc, load_id desc
             ) as version_rank
-        from (
-            select {{ key }}, load_id, as_at, loaded_at from {{ relation }}
-            {%- if is_incremental() %}
-                where {{ newer }}
-            union all
-            select {{ key }}, load_id, as_at, loaded_at from {{ this }}
-            where {{ key }} in (select {{ key }} from {{ relation }} where {{ newer }})
-            {%- endif %}
-        ) as versions
+        from ({{ versions_to_compare(relation, key, [key, 'load_id', 'as_at', 'loaded_at']) }}) as versions
     ) as winners
         on
             candidates.{{ key }} = winners.{{ key }}
             and candidates.load_id = winners.load_id
     where winners.version_rank = 1
+{%- endmacro %}
+
+
+{#- The versions current_versions compares, with `columns` (default: every lake column): in a
+    full build every lake row; in an incremental run the rows loaded since the last run, plus the
+    version the model keeps of each key they touch. -#}
+{% macro versions_to_compare(relation, key, columns=none) -%}
+    {%- if is_incremental() -%}
+        {%- set newer = "loaded_at > " ~ last_run_watermark() -%}
+        {%- if columns is none -%}
+            {#- The kept versions' lake columns: all but dbt_invocation_id. -#}
+            {%- set kept = [] -%}
+            {%- for column in adapter.get_columns_in_relation(this) -%}
+                {%- if column.name != 'dbt_invocation_id' -%}
+                    {%- do kept.append(adapter.quote(column.name)) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- else -%}
+            {%- set kept = columns -%}
+        {%- endif -%}
+    {%- endif -%}
+    select {{ columns | join(', ') if columns else '*' }} from {{ relation }}
+    {%- if is_incremental() %}
+        where {{ newer }}
+    union all by name
+    select {{ kept | join(', ') }} from {{ this }}
+    where {{ key }} in (select {{ key }} from {{ relation }} where {{ newer }})
+    {%- endif %}
 {%- endmacro %}
