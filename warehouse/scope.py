@@ -27,7 +27,7 @@ from warehouse.project import code_version
 # Each entity's reported months (docs/specification.md#4-governance-metrics: from the entity's
 # first as-at month to the month of the latest as-at date loaded for any entity), read by the
 # monthly marts and metrics.
-REPORTED_MONTHS = "model.caregov.int_lake_entity_months"
+REPORTED_MONTHS = "model.caregov.int_lake_entities_reported_monthly"
 # Depends on today's date as well as on the loads, so every nightly build runs it.
 DATA_FRESHNESS = "model.caregov.data_freshness"
 LEDGER_SOURCE = ("lake", "ledger")
@@ -84,10 +84,10 @@ def nightly_scope(settings: Settings, state: BuildState) -> list[str]:
     ledger, with two refinements, and no unit tests or seeds (unit tests check the SQL on fixed
     inputs and seeds are part of the code):
 
-    - `int_lake_entity_months` reads every entity, but its rows change only when an entity's
-      first as-at month or the latest as-at month changes. When neither did (most nights), the
-      models that read it are rebuilt only if they also read a changed entity: a daily
-      case-management delta then leaves the complaints and finance marts alone.
+    - `int_lake_entities_reported_monthly` reads every entity, but its rows change only when an
+      entity's first as-at month or the latest as-at month changes. When neither did (most
+      nights), the models that read it are rebuilt only if they also read a changed entity: a
+      daily case-management delta then leaves the complaints and finance marts alone.
     - A staging view reads its entity's lake files when it is queried, so it is created again
       only when those files appear or disappear (until they exist the view is an empty relation,
       see the `lake_source` macro). The data tests that read it still run.
@@ -158,8 +158,9 @@ def _downstream(manifest: dict[str, Any], starts: list[str], months_changed: boo
 
 
 def _reported_months(loads: dict[str, LoadRecord]) -> tuple[Any, ...]:
-    """What `int_lake_entity_months` depends on: each entity's first as-at month and the latest
-    as-at month over all entities, from the loads whose rows are in the lake (status loaded)."""
+    """What `int_lake_entities_reported_monthly` depends on: each entity's first as-at month and
+    the latest as-at month over all entities, from the loads whose rows are in the lake (status
+    loaded)."""
     first: dict[str, str] = {}
     latest = ""
     for record in loads.values():

@@ -35,17 +35,17 @@
     been current (an event moved to another person changes both people's figures). -#}
 {% macro changed_cm_people() -%}
     select distinct person_id
-    from {{ ref('int_cm_review_event_people') }}
+    from {{ ref('int_cm_review_event_people_accumulated') }}
     where event_id in ({{ changed_cm_events() }})
 {%- endmacro %}
 
 
 {#- Scopes of the `replace_scope` models (see each model). -#}
-{% macro queue_item_months_scope() -%}
+{% macro queue_items_waiting_monthly_scope() -%}
     event_id in ({{ changed_cm_events() }})
 {%- endmacro %}
 
 
-{% macro review_overdue_months_scope() -%}
+{% macro people_overdue_for_review_monthly_scope() -%}
     person_id in ({{ changed_cm_people() }})
 {%- endmacro %}

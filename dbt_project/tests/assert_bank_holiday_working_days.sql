@@ -39,7 +39,7 @@ final as (
 
     select expected.calendar_date
     from expected
-    left join {{ ref('int_calendar_days') }} as days
+    left join {{ ref('int_calendar_days_numbered') }} as days
         on expected.calendar_date = days.calendar_date
     where days.is_working_day is null or days.is_working_day != expected.is_working_day
 

@@ -12,7 +12,7 @@ reported as (
         entity,
         min(month_start) as first_day,
         max(period_end) as last_day
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     group by entity
 
 ),
@@ -45,7 +45,7 @@ checks as (
     union all
     select
         'improvement actions' as check_name,
-        (select count(*) from {{ ref('int_improvement_actions_snapshots') }}) as lake_count,
+        (select count(*) from {{ ref('int_improvement_actions_flagged') }}) as lake_count,
         (select coalesce(sum(actions), 0) from {{ ref('improvement_progress') }}) as mart_count
 
 ),

@@ -10,7 +10,7 @@ days as (
         is_working_day,
         working_days_to_date,
         lag(working_days_to_date) over (order by calendar_date) as previous_count
-    from {{ ref('int_calendar_days') }}
+    from {{ ref('int_calendar_days_numbered') }}
 
 ),
 

@@ -58,9 +58,9 @@ def test_incremental_models_are_incremental(warehouse_life: WarehouseLife) -> No
     for model in (
         "int_cm_events_current",
         "int_complaints_current",
-        "int_cm_queue_item_months",
-        "int_cm_review_overdue_months",
-        "int_cm_review_event_people",
+        "int_cm_queue_items_waiting_monthly",
+        "int_cm_people_overdue_for_review_monthly",
+        "int_cm_review_event_people_accumulated",
     ):
         assert results[f"model.caregov.{model}"].status == "success"
         node = manifest["nodes"][f"model.caregov.{model}"]
@@ -121,7 +121,7 @@ def test_nightly_build_runs_what_new_loads_can_change(warehouse_life: WarehouseL
         for unique_id in _ran(warehouse_life.full_refresh)
         if unique_id.split(".", 1)[0] in {"model", "test"} and unique_id in downstream
     }
-    assert "model.caregov.int_calendar_days" not in expected
+    assert "model.caregov.int_calendar_days_numbered" not in expected
     assert first_delivered <= views & expected
     nightly = {u for u in _ran(warehouse_life.incremental) if not u.startswith("exposure.")}
     assert nightly == expected - views | first_delivered
@@ -134,7 +134,11 @@ def test_nightly_build_in_the_same_month_leaves_other_entities_marts_alone(
     waiting lists and the governance metrics, but not the complaints, finance or workforce marts
     (their reported months did not change), and no staging view."""
     ran = {u.split(".")[-1] for u in _ran(warehouse_life.same_month) if u.startswith("model.")}
-    assert {"int_cm_queue_item_months", "waiting_list_monthly", "governance_metrics"} <= ran
+    assert {
+        "int_cm_queue_items_waiting_monthly",
+        "waiting_list_monthly",
+        "governance_metrics",
+    } <= ran
     assert not {"complaints_monthly", "finance_monthly", "workforce_monthly"} & ran
     assert not [name for name in ran if name.startswith("stg_")]
 

@@ -1,10 +1,10 @@
 """What a nightly build selects, on a small hand-built dbt graph and ledger (no dbt run).
 
 The graph (a published manifest's shape): lake sources cm_events, complaints and the ledger; a
-staging view per source; int_lake_entity_months reading both entity views; events_current;
-waiting (events_current + the reported months); complaints_monthly (complaints view + the
-reported months); data_freshness (ledger view); data tests on waiting and complaints_monthly, a
-data test reading only views, and a unit test on waiting.
+staging view per source; int_lake_entities_reported_monthly reading both entity views;
+events_current; waiting (events_current + the reported months); complaints_monthly (complaints
+view + the reported months); data_freshness (ledger view); data tests on waiting and
+complaints_monthly, a data test reading only views, and a unit test on waiting.
 """
 
 from __future__ import annotations
@@ -37,10 +37,14 @@ NODES = {
     "stg_events": ("model", "view", ["source:cm_events"]),
     "stg_complaints": ("model", "view", ["source:complaints"]),
     "stg_loads": ("model", "view", ["source:ledger"]),
-    "int_lake_entity_months": ("model", "table", ["stg_events", "stg_complaints"]),
+    "int_lake_entities_reported_monthly": ("model", "table", ["stg_events", "stg_complaints"]),
     "events_current": ("model", "incremental", ["stg_events"]),
-    "waiting": ("model", "table", ["events_current", "int_lake_entity_months"]),
-    "complaints_monthly": ("model", "table", ["stg_complaints", "int_lake_entity_months"]),
+    "waiting": ("model", "table", ["events_current", "int_lake_entities_reported_monthly"]),
+    "complaints_monthly": (
+        "model",
+        "table",
+        ["stg_complaints", "int_lake_entities_reported_monthly"],
+    ),
     "data_freshness": ("model", "table", ["stg_loads"]),
     "not_null_waiting_queue": ("test", "test", ["waiting"]),
     "not_null_complaints_monthly_procedure": ("test", "test", ["complaints_monthly"]),
@@ -123,7 +127,7 @@ def test_a_delivery_in_the_same_month_leaves_other_entities_monthly_models_alone
     assert _scope(published) == [
         "data_freshness",
         "events_current",
-        "int_lake_entity_months",
+        "int_lake_entities_reported_monthly",
         "ledger_rows_reconcile",
         "waiting",
     ]
@@ -148,7 +152,7 @@ def test_an_entity_first_delivered_gets_its_staging_view_created_again(
     assert _scope(published) == [
         "complaints_monthly",
         "data_freshness",
-        "int_lake_entity_months",
+        "int_lake_entities_reported_monthly",
         "ledger_rows_reconcile",
         "stg_complaints",
         "waiting",

@@ -13,7 +13,7 @@ snapshots as (
     select
         *,
         cast({{ dbt.dateadd('month', -12, 'period_end') }} as date) as period_end_12m_before
-    from {{ ref('int_hr_workers_month_snapshots') }}
+    from {{ ref('int_hr_workers_snapshotted_monthly') }}
 
 ),
 

@@ -7,7 +7,7 @@ months as (
     select
         month_start,
         period_end
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'complaints'
 
 ),
@@ -18,7 +18,7 @@ complaints as (
         complaints.*,
         {{ acknowledged_within_working_days(
             'complaints.received_date', 'complaints.acknowledged_date', 3,
-            ref('int_calendar_days')
+            ref('int_calendar_days_numbered')
         ) }} as acknowledged_in_time,
         complaints.response_date is not null
         and complaints.agreed_response_date is not null

@@ -8,7 +8,7 @@ months as (
         period_end,
         financial_year,
         period
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'finance_ledger'
 
 ),
@@ -26,7 +26,7 @@ lines as (
         sum(ledger.actual_ytd) as actual_ytd,
         sum(ledger.forecast_outturn) as forecast_outturn
     from months
-    inner join {{ ref('int_finance_ledger_periods') }} as ledger
+    inner join {{ ref('int_finance_ledger_current') }} as ledger
         on
             months.financial_year = ledger.financial_year
             and months.period = ledger.period

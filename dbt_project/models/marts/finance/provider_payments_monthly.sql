@@ -8,7 +8,7 @@ months as (
     select
         month_start,
         period_end
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'provider_invoices'
 
 ),

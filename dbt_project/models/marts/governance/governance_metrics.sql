@@ -4,11 +4,11 @@ with
 metrics as (
 
     {% for model in [
-        'int_metrics_workforce',
-        'int_metrics_waiting',
-        'int_metrics_complaints',
-        'int_metrics_finance',
-        'int_metrics_improvement',
+        'int_workforce_metrics_computed',
+        'int_waiting_metrics_computed',
+        'int_complaints_metrics_computed',
+        'int_finance_metrics_computed',
+        'int_improvement_metrics_computed',
     ] %}
         select
             metric_id,

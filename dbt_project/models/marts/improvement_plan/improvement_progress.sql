@@ -4,7 +4,7 @@ with
 
 actions as (
 
-    select * from {{ ref('int_improvement_actions_snapshots') }}
+    select * from {{ ref('int_improvement_actions_flagged') }}
 
 ),
 

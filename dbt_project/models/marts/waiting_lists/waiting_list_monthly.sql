@@ -1,13 +1,13 @@
 -- Waiting lists per month end × team × queue (assessment, ot_assessment, review): people waiting,
 -- over six months, median and 90th-percentile wait, and flows in and out during the month.
 -- Figures built on fewer than 5 people are suppressed (null, never 0). Who waits at each month end
--- comes from int_cm_queue_item_months; flows are matched to the month end of their date.
+-- comes from int_cm_queue_items_waiting_monthly; flows are matched to the month end of their date.
 with
 
 months as (
 
     select period_end
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'cm_events'
 
 ),
@@ -28,7 +28,7 @@ waiting as (
         count(distinct case when wait_days > 182 then person_id end) as waiting_over_6m,
         percentile_cont(0.5) within group (order by wait_days) as median_wait_days,
         percentile_cont(0.9) within group (order by wait_days) as p90_wait_days
-    from {{ ref('int_cm_queue_item_months') }}
+    from {{ ref('int_cm_queue_items_waiting_monthly') }}
     group by period_end, team_id, queue
 
 ),

@@ -1,7 +1,7 @@
 -- Workforce per month end × team × role group, from the hr snapshots used for each month.
 -- Team-level figures built on fewer than 10 staff in post are suppressed (null, never 0). Team
 -- names come from the hr snapshots. Only months with a snapshot have rows, and a snapshot's month
--- always lies in the entity's reported months (int_lake_entity_months), so the mart reads the
+-- always lies in the entity's reported months (int_lake_entities_reported_monthly), so the mart reads the
 -- snapshots alone: a delivery of another entity does not make it rebuild.
 with
 
@@ -57,7 +57,7 @@ posts as (
                 when post_status in ('vacant_recruiting', 'vacant_covered_by_agency') then 1
             end
         ) as vacant_posts
-    from {{ ref('int_hr_posts_month_snapshots') }}
+    from {{ ref('int_hr_posts_snapshotted_monthly') }}
     group by period_end, team_id, {{ role_group('main_job_role_code') }}
 
 ),

@@ -42,7 +42,7 @@ final as (
         month_ends.period
     from entity_as_at
     cross join latest
-    inner join {{ ref('int_calendar_month_ends') }} as month_ends
+    inner join {{ ref('int_calendar_months_numbered') }} as month_ends
         on
             entity_as_at.first_as_at <= month_ends.period_end
             and latest.latest_as_at >= month_ends.month_start

@@ -8,7 +8,7 @@
     config(
         materialized='incremental',
         incremental_strategy='replace_scope',
-        replace_scope='queue_item_months_scope',
+        replace_scope='queue_items_waiting_monthly_scope',
         on_schema_change='append_new_columns',
     )
 }}
@@ -26,7 +26,7 @@ with
 months as (
 
     select period_end
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'cm_events'
 
 ),

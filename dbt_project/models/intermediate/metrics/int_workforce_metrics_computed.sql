@@ -1,7 +1,7 @@
 -- Workforce governance metrics per month end D, from the hr snapshot used for D (Skills for
 -- Care definitions: leavers and starters in (D-12m, D] over permanent + temporary jobs in post).
 -- Only months with a snapshot have figures, and a snapshot's month always lies in the entity's
--- reported months (int_lake_entity_months), so the model reads the snapshots alone: a delivery of
+-- reported months (int_lake_entities_reported_monthly), so the model reads the snapshots alone: a delivery of
 -- another entity, which can add a month to that range, does not make it rebuild.
 with
 
@@ -48,7 +48,7 @@ post_counts as (
             end
         ) as vacant_posts,
         count(case when posts.post_status != 'vacant_frozen' then 1 end) as established_posts
-    from {{ ref('int_hr_posts_month_snapshots') }} as posts
+    from {{ ref('int_hr_posts_snapshotted_monthly') }} as posts
     group by posts.period_end
 
 ),

@@ -4,7 +4,7 @@ with
 month_snapshots as (
 
     select max(as_at) as as_at
-    from {{ ref('int_improvement_actions_snapshots') }}
+    from {{ ref('int_improvement_actions_flagged') }}
     group by {{ dbt.date_trunc('month', 'as_at') }}
 
 ),
@@ -14,7 +14,7 @@ final as (
     select
         cast({{ dbt.last_day('actions.as_at', 'month') }} as date) as period_end,
         actions.*
-    from {{ ref('int_improvement_actions_snapshots') }} as actions
+    from {{ ref('int_improvement_actions_flagged') }} as actions
     inner join month_snapshots on actions.as_at = month_snapshots.as_at
 
 )

@@ -7,7 +7,7 @@
     config(
         materialized='incremental',
         incremental_strategy='replace_scope',
-        replace_scope='review_overdue_months_scope',
+        replace_scope='people_overdue_for_review_monthly_scope',
         on_schema_change='append_new_columns',
     )
 }}
@@ -19,13 +19,13 @@
     {%- set parts = [('months', 'long_term_support')] %}
 {%- endif %}
 
--- depends_on: {{ ref('int_cm_review_event_people') }}
+-- depends_on: {{ ref('int_cm_review_event_people_accumulated') }}
 with
 
 months as (
 
     select period_end
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'cm_events'
 
 ),

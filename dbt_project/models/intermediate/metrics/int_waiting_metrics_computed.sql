@@ -1,13 +1,13 @@
 -- Waiting-list governance metrics per month end D (ADASS definitions) from the current state
 -- of cm_events: people waiting for assessment, over six months, for OT, the median wait (items)
 -- and people overdue a review of their long-term support. Which items wait and who is overdue at
--- D are worked out (incrementally) by int_cm_queue_item_months and int_cm_review_overdue_months.
+-- D are worked out (incrementally) by int_cm_queue_items_waiting_monthly and int_cm_people_overdue_for_review_monthly.
 with
 
 months as (
 
     select period_end
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'cm_events'
 
 ),
@@ -20,7 +20,7 @@ assessment_queue as (
         count(distinct case when wait_days > 182 then person_id end) as awaiting_assessment_over_6m,
         count(wait_days) as waiting_assessments,
         percentile_cont(0.5) within group (order by wait_days) as median_wait_days
-    from {{ ref('int_cm_queue_item_months') }}
+    from {{ ref('int_cm_queue_items_waiting_monthly') }}
     where queue = 'assessment'
     group by period_end
 
@@ -31,7 +31,7 @@ ot_queue as (
     select
         period_end,
         count(distinct person_id) as awaiting_ot_assessment
-    from {{ ref('int_cm_queue_item_months') }}
+    from {{ ref('int_cm_queue_items_waiting_monthly') }}
     where queue = 'ot_assessment'
     group by period_end
 
@@ -57,7 +57,7 @@ overdue as (
     select
         period_end,
         count(*) as overdue_reviews
-    from {{ ref('int_cm_review_overdue_months') }}
+    from {{ ref('int_cm_people_overdue_for_review_monthly') }}
     group by period_end
 
 ),

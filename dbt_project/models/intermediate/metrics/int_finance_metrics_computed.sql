@@ -9,7 +9,7 @@ ledger_months as (
         period_end,
         financial_year,
         period
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'finance_ledger'
 
 ),
@@ -19,7 +19,7 @@ invoice_months as (
     select
         month_start,
         period_end
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'provider_invoices'
 
 ),
@@ -31,7 +31,7 @@ ledger as (
         sum(periods.forecast_outturn) - sum(periods.budget_revised) as forecast_variance,
         sum(periods.budget_revised) as budget_revised
     from ledger_months
-    inner join {{ ref('int_finance_ledger_periods') }} as periods
+    inner join {{ ref('int_finance_ledger_current') }} as periods
         on
             ledger_months.financial_year = periods.financial_year
             and ledger_months.period = periods.period

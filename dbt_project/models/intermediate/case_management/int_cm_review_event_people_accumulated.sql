@@ -1,6 +1,6 @@
 -- The (event, person) pairs of every long-term support service and completed review that has been
 -- a current version. Incremental: the current versions loaded since the last run are added, so
--- a pair stays after its event moves to another person: int_cm_review_overdue_months then knows
+-- a pair stays after its event moves to another person: int_cm_people_overdue_for_review_monthly then knows
 -- both people whose figures the event changes. A full refresh keeps the pairs of today's versions,
 -- which are all that today's figures count.
 {{

@@ -1,7 +1,7 @@
 -- Improvement-plan governance metrics per month end D, from the snapshot used for D: the
 -- completion rate (closed actions excluded) and actions overdue at the snapshot's as-at date.
 -- Only months with a snapshot have figures, and a snapshot's month always lies in the entity's
--- reported months (int_lake_entity_months), so the model reads the snapshots alone.
+-- reported months (int_lake_entities_reported_monthly), so the model reads the snapshots alone.
 with
 
 action_counts as (
@@ -16,7 +16,7 @@ action_counts as (
                     then 1
             end
         ) as overdue_actions
-    from {{ ref('int_improvement_actions_month_snapshots') }} as actions
+    from {{ ref('int_improvement_actions_snapshotted_monthly') }} as actions
     group by actions.period_end
 
 ),

@@ -8,7 +8,7 @@ months as (
     select
         month_start,
         period_end
-    from {{ ref('int_lake_entity_months') }}
+    from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'complaints'
 
 ),
@@ -19,7 +19,7 @@ statutory as (
         complaints.*,
         {{ acknowledged_within_working_days(
             'complaints.received_date', 'complaints.acknowledged_date', 3,
-            ref('int_calendar_days')
+            ref('int_calendar_days_numbered')
         ) }} as acknowledged_in_time
     from {{ ref('int_complaints_current') }} as complaints
     where complaints.procedure = 'asc_statutory'
