@@ -1,7 +1,7 @@
--- One row per queue item per month end D at which it waits (ADASS): an assessment (queue
--- assessment, and ot_assessment too when occupational therapy) or a review, requested on or
--- before D and neither started nor ended by D, with its wait in days. The waiting-list metrics
--- and mart aggregate these rows. Incremental: a run recomputes the items whose event changed
+-- One row per queue item (int_cm_queue_items_identified) per month end D at which it waits
+-- (ADASS): an assessment (queue assessment, and ot_assessment too when occupational therapy) or a
+-- review, requested on or before D and neither started nor ended by D, with its wait in days. The
+-- waiting-list metrics and mart aggregate these rows. Incremental: a run recomputes the items whose event changed
 -- since the last run (all their months) and every item for the months not built yet, so a
 -- nightly run does not rebuild two years of queues and `--full-refresh` gives the same table.
 {{
@@ -20,6 +20,7 @@
     {%- set parts = [('months', 'queue_items')] %}
 {%- endif %}
 
+-- Read only in incremental runs (the changed events), which dbt cannot see when it parses:
 -- depends_on: {{ ref('int_cm_events_current') }}
 with
 
