@@ -1,21 +1,7 @@
-"""# ingest_case_management
-
-Loads the **case_management** extracts (entities: `cm_people`, `cm_events`) into the Parquet lake.
-
-- **Starts** by itself within seconds of a complete file arriving in
-  `CAREGOV_HOME/landing/case_management/` (Airflow asset watcher on the landing folder; deliver under a
-  temporary name — leading `.` or trailing `.part` — and rename). No polling runs.
-- **Each run** ingests every waiting file, one mapped task per file: validate, pseudonymise,
-  write Parquet, record in the ledger, archive the original. A rejected file fails only its own
-  task (reason in the task log, failure notification sent) and is archived with its report in
-  `quarantine/`; the other files still load.
-- **Emits** one event per loaded file on `raw_<entity>`, extra = entity, load id, file, rows
-  loaded and quarantined; those events start `build_warehouse`.
-- **Retries** only transient errors, with exponential back-off.
-"""
+"""The Airflow DAG `ingest_case_management`: loads the case management extracts (its doc: caregov_dags.ingest_dag.DOC)."""
 
 from __future__ import annotations
 
 from caregov_dags.ingest_dag import make_ingest_dag
 
-ingest_case_management = make_ingest_dag("case_management", __doc__)
+ingest_case_management = make_ingest_dag("case_management")

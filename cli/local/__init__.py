@@ -1,1 +1,1 @@
-"""Local servers for the demo and the tests: Airflow and Superset, each one process group."""
+"""Local servers for the demo and the tests: Airflow and Superset, each started and stopped whole."""

@@ -1,6 +1,6 @@
 """A local Airflow 3 for `make demo` and the end-to-end tests: `caregov airflow up|down|status`.
 
-The API server, scheduler, DAG processor and triggerer run as one process group
+The API server, scheduler, DAG processor and triggerer run as one detached service
 (`cli.local.processes`; LocalExecutor, SQLite metadata under `CAREGOV_HOME/airflow`), with
 the project's `dags/` folder and logs in `CAREGOV_HOME/airflow/logs/`. Airflow connections and
 variables come from the environment as usual (`AIRFLOW_CONN_*`, `AIRFLOW_VAR_*`); the scheduler
@@ -28,7 +28,7 @@ import requests
 from caregov.errors import CaregovError
 from caregov.settings import PROJECT_ROOT, Settings
 from cli.local.airflow_api import AirflowAPI
-from cli.local.processes import ProcessGroup
+from cli.local.processes import ServiceProcesses
 from ingestion.contracts import SOURCES
 from ingestion.landing import PARTIAL_SUFFIX, complete_files
 
@@ -76,8 +76,8 @@ class LocalAirflow:
         return self.home / "logs"
 
     @property
-    def group(self) -> ProcessGroup:
-        return ProcessGroup("Airflow", self.settings.state / "airflow.json")
+    def group(self) -> ServiceProcesses:
+        return ServiceProcesses("Airflow", self.settings.state / "airflow.json")
 
     @property
     def url(self) -> str:
@@ -152,7 +152,7 @@ class LocalAirflow:
         return health.ok and self.password_file.exists()
 
     def stop(self, grace: float = 30.0) -> int:
-        """Stop the process group and every descendant; return how many processes ended."""
+        """Stop every component and every descendant; return how many processes ended."""
         return self.group.stop(grace)
 
 

@@ -1,10 +1,11 @@
-"""Run a local service as one process group, and stop it with everything it started.
+"""Run a local service's processes detached, and stop them with everything they started.
 
 `caregov airflow up` and `caregov superset up` start servers that outlive the command: Airflow's
 scheduler, DAG processor, triggerer and API server; Superset's web server (and its workers).
-Each service's processes share one new process group, recorded with their pids in a pid file
-under `CAREGOV_HOME/state/`, so `down` ends the group and every descendant (Airflow runs each
-task in a group of its own, so descendants are collected too) and nothing is left behind, even
+Each component leads a new session and process group of its own (so a closing terminal does not
+take it down), and their pids are recorded in a pid file under `CAREGOV_HOME/state/`. `down`
+ends every process of those groups and every descendant of the components (Airflow runs each
+task in a group of its own, so descendants are collected too): nothing is left behind, even
 when one component has already exited.
 """
 
@@ -26,7 +27,7 @@ from caregov.errors import CaregovError
 
 
 @dataclass(frozen=True)
-class ProcessGroup:
+class ServiceProcesses:
     """One local service's processes, found again through `pid_file`."""
 
     name: str
@@ -39,10 +40,9 @@ class ProcessGroup:
         log_dir: Path,
         cwd: Path | None = None,
     ) -> dict[str, int]:
-        """Start each command (name → argv) in one new process group, logging to
-        `log_dir/<name>.log`; record the group; return the pids by name."""
+        """Start each command (name → argv), each leading a new session and process group,
+        logging to `log_dir/<name>.log`; record the pids; return them by name."""
         fs.ensure_dir(log_dir, private=True)
-        pgid: int | None = None
         pids: dict[str, int] = {}
         for component, argv in commands.items():
             with open(log_dir / f"{component}.log", "a") as out:
@@ -53,28 +53,25 @@ class ProcessGroup:
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
-                    # The first leads a new session and group; the others join its group.
-                    start_new_session=pgid is None,
-                    process_group=pgid,
+                    start_new_session=True,
                 )
-            pgid = process.pid if pgid is None else pgid
             pids[component] = process.pid
-        fs.write_text(self.pid_file, json.dumps({"pgid": pgid, "pids": pids}), private=True)
+            # Recorded as each starts, so `stop` finds them even if a later one fails to start.
+            fs.write_text(self.pid_file, json.dumps({"pids": pids}), private=True)
         return pids
 
     def members(self) -> list[psutil.Process]:
-        """Every live process of the group, plus all descendants of the recorded ones."""
+        """Every live process of the components' groups, plus all their descendants."""
         try:
-            state = json.loads(self.pid_file.read_text())
-        except (FileNotFoundError, ValueError):
+            pids = [int(p) for p in json.loads(self.pid_file.read_text())["pids"].values()]
+        except (FileNotFoundError, ValueError, KeyError):
             return []
-        pgid, pids = int(state["pgid"]), [int(p) for p in state["pids"].values()]
         found: dict[int, psutil.Process] = {}
         for proc in psutil.process_iter():
             with _Gone():
-                if os.getpgid(proc.pid) == pgid:
+                if os.getpgid(proc.pid) in pids:
                     found[proc.pid] = proc
-        for pid in [pgid, *pids]:
+        for pid in pids:
             with _Gone():
                 root = psutil.Process(pid)
                 found[pid] = root

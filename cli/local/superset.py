@@ -1,7 +1,7 @@
 """A local Superset 6.1 for `make demo` and the tests: `caregov superset up|down`.
 
 Superset runs from its own virtualenv (`.venv-superset`: its SQLAlchemy 1.4 cannot live beside
-Airflow's 2.x) under gunicorn, as one process group (`cli.local.processes`), so `down`
+Airflow's 2.x) under gunicorn, detached (`cli.local.processes`), so `down`
 stops every worker. Its metadata database, cache, logs and pid file live under
 `CAREGOV_HOME/state/superset/`. The first start initialises the metadata database (upgrade,
 admin user, roles); every start waits for `/health` and then applies the dashboards as code.
@@ -20,7 +20,7 @@ import requests
 from caregov import fs
 from caregov.settings import PROJECT_ROOT, Settings
 from caregov_superset.errors import SupersetServerError
-from cli.local.processes import ProcessGroup
+from cli.local.processes import ServiceProcesses
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ def state_dir(settings: Settings) -> Path:
     return settings.state / "superset"
 
 
-def group(settings: Settings) -> ProcessGroup:
-    return ProcessGroup("Superset", state_dir(settings) / "superset.json")
+def group(settings: Settings) -> ServiceProcesses:
+    return ServiceProcesses("Superset", state_dir(settings) / "superset.json")
 
 
 def server_environ(settings: Settings) -> dict[str, str]:

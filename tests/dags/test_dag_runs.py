@@ -45,13 +45,17 @@ def _asset_events(run_id: str) -> list[tuple[str, dict]]:
 def test_ingest_run_loads_good_files_and_rejects_only_the_bad_one(
     airflow_db: Path, caregov_home: Path, webhook: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ingest_hr: the good file loads and emits raw_hr_posts; the bad one fails alone, notified."""
+    """ingest_hr: the good file loads and emits raw_hr_posts; the bad one fails alone, notified;
+    a file in the hidden `.staging/` folder is not touched."""
     url, received = webhook
     monkeypatch.setenv("CAREGOV_NOTIFY_WEBHOOK", url)
     landing = caregov_home / "landing" / "hr"
     landing.mkdir(parents=True)
     for fixture in FIXTURES.glob("hr_*.csv"):
         shutil.copyfile(fixture, landing / fixture.name)
+    staging = landing / ".staging"  # a writer's work space: never read
+    staging.mkdir()
+    shutil.copyfile(FIXTURES / "hr_posts_2026-01-31.csv", staging / "hr_posts_2026-02-28.csv")
 
     run = _fresh_dag("ingest_hr").test()
 
@@ -61,7 +65,8 @@ def test_ingest_run_loads_good_files_and_rejects_only_the_bad_one(
         "hr_posts_2026-01-31.csv": "success",
         "hr_workers_2026-01-31.csv": "failed",
     }
-    assert list(landing.iterdir()) == []
+    assert list(landing.iterdir()) == [staging]
+    assert [p.name for p in staging.iterdir()] == ["hr_posts_2026-02-28.csv"]
     archived = sorted((caregov_home / "archive" / "hr").iterdir(), key=lambda p: p.name[13:])
     assert [p.name[13:] for p in archived] == [
         "hr_posts_2026-01-31.csv",

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from caregov_dags.watcher import LandingFileTrigger
-from ingestion.landing import complete_files
 
 
 async def _events(trigger: LandingFileTrigger, polls: float, action: Any = None) -> list[dict]:
@@ -39,13 +38,14 @@ def hr_landing(caregov_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_complete_files_skips_hidden_and_part_names(tmp_path: Path) -> None:
-    """Only final names count: `.name` and `name.part` are deliveries still being written."""
-    for name in ["hr_posts_2026-01-31.csv", ".hr_posts_2026-02-28.csv", "hr_workers.csv.part"]:
-        (tmp_path / name).write_text("x")
-    (tmp_path / ".tmp").mkdir()
-    (tmp_path / ".tmp" / "hr_workers_2026-01-31.csv").write_text("x")
-    assert [p.name for p in complete_files(tmp_path)] == ["hr_posts_2026-01-31.csv"]
+def test_trigger_never_announces_a_file_in_a_hidden_folder(hr_landing: Path) -> None:
+    """A file written into `landing/hr/.staging/` (a writer's work space) starts nothing."""
+    (hr_landing / ".staging").mkdir()
+
+    def write_in_staging() -> None:
+        (hr_landing / ".staging" / "hr_posts_2026-01-31.csv").write_text("post_id\nP1\n")
+
+    assert asyncio.run(_events(LandingFileTrigger("hr"), polls=5, action=write_in_staging)) == []
 
 
 def test_trigger_announces_a_renamed_file_once_and_leaves_it_in_place(hr_landing: Path) -> None:

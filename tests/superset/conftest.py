@@ -2,7 +2,7 @@
 
 The server gets its own temporary CAREGOV_HOME (metadata database, cache, pid file) whose
 `warehouse/` is a link to the published sample warehouse, so the shared home stays untouched.
-It listens on a free port and is stopped, with its whole process group, at the end.
+It listens on a free port and is stopped, with every process it started, at the end.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def superset_settings(
+def superset_environ(
     tmp_path_factory: pytest.TempPathFactory, sample_warehouse: Settings
-) -> Settings:
-    """Settings for a private Superset home reading the sample council's serving warehouse."""
+) -> dict[str, str]:
+    """The environment of a private Superset home reading the sample council's serving
+    warehouse (what a user's shell would hold to run `caregov superset …` on it)."""
     home = tmp_path_factory.mktemp("superset") / "caregov-home"
     home.mkdir()
     (home / "warehouse").symlink_to(sample_warehouse.warehouse, target_is_directory=True)
@@ -44,7 +45,12 @@ def superset_settings(
         CAREGOV_SUPERSET_ADMIN_PASSWORD=secrets.token_urlsafe(16),
         CAREGOV_SUPERSET_SECRET_KEY=secrets.token_urlsafe(32),
     )
-    return Settings.from_env(env)
+    return env
+
+
+@pytest.fixture(scope="session")
+def superset_settings(superset_environ: dict[str, str]) -> Settings:
+    return Settings.from_env(superset_environ)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,7 @@ from caregov.settings import Settings
 from caregov_superset.assets import ASSETS_DIR, load_assets
 from caregov_superset.client import SupersetClient
 from caregov_superset.sync import sync
+from tests.conftest import VENV_BIN
 
 pytestmark = pytest.mark.integration
 
@@ -120,6 +122,24 @@ def test_every_chart_returns_rows_from_the_serving_warehouse(
                         f"select count(*) from marts.{chart.dataset}"
                     ).fetchone()
                     assert result["rowcount"] == min(count, chart.row_limit), chart.key
+
+
+def test_superset_check_finds_data_in_every_chart(
+    superset_server: str, superset_environ: dict[str, str]
+) -> None:
+    """`caregov superset check` refreshes the datasets, warms the charts and exits 0 when every
+    chart of every dashboard returned data."""
+    done = subprocess.run(
+        [str(VENV_BIN / "caregov"), "superset", "check"],
+        env=superset_environ,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "refreshed 10 datasets" in done.stdout
+    assert f"on {len(SLUGS)} dashboards." in done.stdout
+    assert "every chart returned data" in done.stdout
 
 
 def test_editing_a_chart_in_code_updates_it_in_place(
