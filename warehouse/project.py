@@ -85,7 +85,7 @@ def code_version() -> str:
         path
         for path in PROFILES_DIR.rglob("*")
         if path.is_file()
-        and path.suffix in {".sql", ".yml", ".yaml", ".csv"}
+        and path.suffix in {".sql", ".yml", ".yaml", ".csv", ".md"}
         and not {"target", "dbt_packages", "logs"} & set(path.relative_to(PROFILES_DIR).parts)
     )
     for path in [PROJECT_ROOT / "dbt_project.yml", *project]:
