@@ -77,7 +77,8 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
 
 
 def code_version() -> str:
-    """A digest of the dbt project's files and of the dbt, adapter and DuckDB versions."""
+    """A digest of the dbt project's files (SQL, YAML, seeds, the doc blocks under docs/) and of
+    the dbt, adapter and DuckDB versions."""
     digest = hashlib.sha256()
     for package in ("dbt-core", "dbt-duckdb", "duckdb"):
         digest.update(f"{package}=={metadata.version(package)}\n".encode())
@@ -85,7 +86,7 @@ def code_version() -> str:
         path
         for path in PROFILES_DIR.rglob("*")
         if path.is_file()
-        and path.suffix in {".sql", ".yml", ".yaml", ".csv", ".md"}
+        and (path.suffix in {".sql", ".yml", ".yaml", ".csv"} or path.parent.name == "docs")
         and not {"target", "dbt_packages", "logs"} & set(path.relative_to(PROFILES_DIR).parts)
     )
     for path in [PROJECT_ROOT / "dbt_project.yml", *project]:
