@@ -5,7 +5,10 @@
 - **BI Analyst** explores and uses SQL Lab, on the warehouse's `marts` schema only (schema
   access, not database access, so other schemas of the file stay out of reach).
 - **Team <team_id>** roles carry a row-level security rule on every team-level dataset, so a
-  user given one sees only that team's rows. Teams are read from the serving warehouse.
+  user given one sees only that team's rows in charts and dashboards. Teams are read from the
+  serving warehouse. Row-level security does not reach SQL Lab (and could not: `CALL query(…)`
+  hides its tables from Superset), so BI Analysts are council-wide by rule; the rule's
+  description says so where administrators read it.
 """
 
 from __future__ import annotations
@@ -195,7 +198,11 @@ def ensure_rls(
         "roles": [role_id],
         "group_key": "team",
         "clause": f"{info.team_column} = '{quoted}'",
-        "description": f"Members of {TEAM_ROLE_PREFIX}{team_id} see only that team's rows.",
+        "description": (
+            f"Members of {TEAM_ROLE_PREFIX}{team_id} see only that team's rows in charts and"
+            " dashboards. SQL Lab is not limited: do not give a BI Analyst role to someone who"
+            " may see one team only."
+        ),
     }
     label = f"row-level security {name!r}"
     existing = rules.get(name)

@@ -75,7 +75,10 @@ def test_database_is_the_serving_warehouse_read_only(
     connection = admin.get_json(f"/api/v1/database/{database['id']}/connection")["result"]
     serving = superset_settings.home / "warehouse" / "governance.duckdb"
     assert connection["sqlalchemy_uri"] == f"duckdb:///{serving}"
-    assert json.loads(connection["extra"])["engine_params"]["connect_args"] == {"read_only": True}
+    connect_args = json.loads(connection["extra"])["engine_params"]["connect_args"]
+    assert connect_args["read_only"] is True
+    assert connect_args["config"]["enable_external_access"] is False
+    assert connect_args["config"]["lock_configuration"] is True
     assert connection["allow_dml"] is False
 
 
