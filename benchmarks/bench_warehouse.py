@@ -30,7 +30,7 @@ import duckdb
 
 from caregov.sample import generate_council
 from caregov.settings import Settings
-from ingestion.load import ingest_paths
+from ingestion.deliveries import ingest_paths
 from warehouse.build import BuildResult, build_and_publish
 from warehouse.project import dbt_command, dbt_environment
 

@@ -67,7 +67,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> int:
     Prints one line per file: loaded, skipped or rejected. Exit 0 if every file was loaded or
     skipped, 2 if any was rejected, 1 on an internal error.
     """
-    from ingestion.load import ingest_paths
+    from ingestion.deliveries import ingest_paths
 
     outcomes = ingest_paths(settings, list(paths), echo=click.echo)
     return 2 if any(o.status == "rejected" for o in outcomes) else 0
@@ -110,7 +110,7 @@ def build(settings: Settings, full_refresh: bool) -> int:
 @guarded
 def run(settings: Settings, landing: Path | None) -> int:
     """The nightly job without Airflow: ingest everything waiting, then build and publish."""
-    from ingestion.load import ingest_landing
+    from ingestion.deliveries import ingest_landing
     from warehouse.build import build_and_publish
 
     outcomes = ingest_landing(settings, landing or settings.landing, echo=click.echo)

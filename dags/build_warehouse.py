@@ -55,10 +55,11 @@ def build_warehouse() -> None:
 
         from caregov.settings import Settings
         from ingestion.contracts import SOURCES
-        from ingestion.landing import complete_files
+        from ingestion.landing import scan
 
         landing = Settings.from_env().landing
-        waiting = complete_files(landing)
+        found = scan(landing)
+        waiting = found.waiting
         if not waiting:
             return True
         waited = context["task_reschedule_count"] * POKE_SECONDS
@@ -69,8 +70,7 @@ def build_warehouse() -> None:
             context["ti"].get_dr_count(dag_id=f"ingest_{source}", states=["queued", "running"])
             for source in SOURCES
         )
-        newest = max(path.stat().st_ctime for path in waiting)
-        settled = time.time() - newest >= env_seconds("CAREGOV_BUILD_SETTLE_SECONDS", 30)
+        settled = time.time() - found.last_change >= env_seconds("CAREGOV_BUILD_SETTLE_SECONDS", 30)
         if not ingesting and settled:
             log.warning(
                 "building with %d extract(s) left in %s that no ingest is taking",

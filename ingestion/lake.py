@@ -28,6 +28,7 @@ import duckdb
 
 from caregov import fs
 from caregov.settings import Settings
+from ingestion.validate import formula_sql
 
 MANIFEST = "_load.json"
 
@@ -69,7 +70,7 @@ def archive(settings: Settings, path: Path, source: str, sha256: str) -> Path:
     target = settings.archive / safe_name(source) / f"{sha256[:12]}-{safe_name(path.name)}"
     if target.exists() and target.stat().st_size == path.stat().st_size:
         return target
-    return fs.copy_file(path, target)
+    return fs.copy_file(path, target, private=True)
 
 
 def write_quarantine(
@@ -85,7 +86,7 @@ def write_quarantine(
             rows = tmp / "rejected_rows.csv"
             con.execute(
                 f"""COPY (SELECT row, "column",
-                             CASE WHEN regexp_matches(value, '^[=+\\-@]') THEN '''' || value
+                             CASE WHEN {formula_sql("value")} THEN '''' || value
                                   ELSE value END AS value, rule, message AS reason
                           FROM rejected ORDER BY row, "column")
                     TO '{rows}' (HEADER, DELIMITER ',')"""

@@ -92,7 +92,7 @@ def loaded_by(settings: Settings, sha256: str) -> str | None:
 
 
 def mark_loaded(settings: Settings, sha256: str, load_id: str) -> None:
-    fs.write_text(_marker(settings, sha256), load_id)
+    fs.write_text(_marker(settings, sha256), load_id, private=True)
 
 
 def schema() -> pa.Schema:

@@ -16,65 +16,29 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+import stat
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from caregov import fs
-from caregov.errors import CaregovError
 from caregov.settings import Settings
 from ingestion import lake, ledger, readers, stream, validate
 from ingestion.contracts import ENTITIES, Entity
-from ingestion.landing import complete_files
 from ingestion.ledger import LedgerRecord
+from ingestion.outcome import FileOutcome, printable
 from ingestion.rejections import FileRejected
 
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"(?P<entity>[a-z_]+)_(?P<as_at>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|xlsx)", re.I)
 PERSONAL = {"drop", "pseudonym", "nhs_pseudonym", "postcode_district", "age_band", "birth_year"}
-
-
-@dataclass
-class FileOutcome:
-    """What happened to one delivered file."""
-
-    file_name: str
-    status: str  # loaded | skipped | rejected
-    entity: str | None = None
-    load_id: str | None = None
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    duplicates_collapsed: int = 0
-    reason: str | None = None
-    duplicate_of: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        name = _printable(self.file_name)
-        if self.status == "loaded":
-            text = (
-                f"loaded   {name}: {self.rows_loaded:,} rows loaded,"
-                f" {self.rows_quarantined:,} quarantined"
-            )
-            if self.duplicates_collapsed:
-                text += f", {self.duplicates_collapsed:,} duplicate rows collapsed"
-            text += f" (load {self.load_id})"
-            return text + "".join(f"; warning: {w}" for w in self.warnings)
-        if self.status == "skipped":
-            return f"skipped  {name}: identical content already loaded by load {self.duplicate_of}"
-        reason = self.reason or ""
-        if reason.startswith(name):
-            return f"rejected {reason}"
-        return f"rejected {name}: {reason}"
-
-
-def _printable(name: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in name)
+# An extract dated tomorrow (UTC) may come from a system in another time zone; later is a mistake
+# that would keep its entity from ever going stale.
+FUTURE_TOLERANCE = dt.timedelta(days=1)
 
 
 def _now() -> dt.datetime:
@@ -83,7 +47,7 @@ def _now() -> dt.datetime:
 
 def parse_name(name: str) -> tuple[Entity, dt.date]:
     """`cm_events_2024-03-31.csv` -> (cm_events, 2024-03-31), or FileRejected saying why."""
-    shown = _printable(name)
+    shown = printable(name)
     match = NAME.fullmatch(name)
     if not match:
         raise FileRejected(
@@ -97,17 +61,30 @@ def parse_name(name: str) -> tuple[Entity, dt.date]:
         as_at = dt.date.fromisoformat(match["as_at"])
     except ValueError:
         raise FileRejected(f"{shown}: {match['as_at']} is not a real date.") from None
+    if as_at > _now().date() + FUTURE_TOLERANCE:
+        raise FileRejected(
+            f"{shown}: its as-at date {as_at} is in the future; the date in the name must be the"
+            " day the extract was taken."
+        )
     return entity, as_at
 
 
 def ingest_file(settings: Settings, path: Path) -> FileOutcome:
-    """Ingest one delivered file (see module docstring); never raises for a bad file."""
+    """Ingest one delivered file (see module docstring); never raises for a bad file.
+
+    An entry that is not a regular file (a link, a pipe) is refused, never read. A file that
+    disappears before it is read was taken by another run working on the same landing zone.
+    """
     path = Path(path)
     settings.pseudonym_key  # noqa: B018 - refuse to start without a key (SettingsError)
-    if not path.is_file():
-        raise CaregovError(f"{_printable(str(path))} is not a file.")
     started = _now()
-    scanned = readers.scan(path)
+    try:
+        found = path.lstat()
+        if not stat.S_ISREG(found.st_mode):
+            return _refuse(settings, path, found.st_mode, started)
+        scanned = readers.scan(path)
+    except FileNotFoundError:
+        return FileOutcome(path.name, "taken")
     sha256 = scanned.sha256
     entity: Entity | None = None
     as_at: dt.date | None = None
@@ -116,10 +93,12 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
         entity, as_at = parse_name(path.name)
     except FileRejected as rejection:
         bad_name = rejection
+    # A file refused for its name has no entity and date to key a load: each delivery of it
+    # gets a record of its own, as a skipped one does.
     load_id = (
         lake.load_id_for(entity.name, as_at, sha256)
         if entity and as_at
-        else f"unnamed-{sha256[:16]}"
+        else f"unnamed-{sha256[:16]}-{started:%Y%m%dT%H%M%S%f}"
     )
     record = LedgerRecord(
         load_id=load_id, entity=entity.name if entity else None,
@@ -127,10 +106,29 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
         sha256=sha256, file_format=readers.file_format(path), started_at=started,
     )  # fmt: skip
     lock = settings.state / "locks" / f"{sha256}.lock"
-    with fs.exclusive_lock(lock), ThreadPoolExecutor(max_workers=1) as helper:
+    with fs.exclusive_lock(lock):
+        if not path.exists():  # the run that held the lock took it
+            return FileOutcome(path.name, "taken")
+        outcome = _ingest_locked(settings, path, scanned, record, entity, as_at, bad_name)
+    log.debug("%s", outcome.line())
+    return outcome
+
+
+def _ingest_locked(
+    settings: Settings,
+    path: Path,
+    scanned: readers.Scan,
+    record: LedgerRecord,
+    entity: Entity | None,
+    as_at: dt.date | None,
+    bad_name: FileRejected | None,
+) -> FileOutcome:
+    """The work on one content hash, under its lock: skip, reject or load, then record."""
+    load_id, started = record.load_id, record.started_at
+    with ThreadPoolExecutor(max_workers=1) as helper:
         # The archive copy (disk-bound, off the GIL) runs while the file is loaded.
-        archived = helper.submit(lake.archive, settings, path, record.source, sha256)
-        earlier = ledger.loaded_by(settings, sha256)
+        archived = helper.submit(lake.archive, settings, path, record.source, record.sha256)
+        earlier = ledger.loaded_by(settings, record.sha256)
         if earlier:
             outcome = FileOutcome(
                 path.name, "skipped", record.entity, duplicate_of=earlier,
@@ -146,13 +144,53 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
                 outcome = _recovered(record, lake.read_manifest(final))
             elif scanned.long_line is not None:
                 outcome = _reject(settings, record, readers.too_long(path, scanned.long_line), None)
+            elif scanned.nul_line is not None:
+                outcome = _reject(settings, record, readers.holds_nul(path, scanned.nul_line), None)
             else:
                 with _work_folder(settings, record.load_id) as workdir:
                     outcome = _load(
                         settings, path, entity, as_at, record, final, workdir, scanned.ascii
                     )
         _finish(settings, path, record, outcome, archived)
-    log.debug("%s", outcome.line())
+    return outcome
+
+
+_NOT_A_FILE = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def _refuse(settings: Settings, path: Path, mode: int, started: dt.datetime) -> FileOutcome:
+    """Record and report an entry that is not a regular file, without reading or following it;
+    move it (the entry itself, never its target) out of the landing zone into its quarantine
+    folder, so it is not met again."""
+    kind = _NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
+    reason = (
+        f"{printable(path.name)} is {kind}, not a delivered file: it was not read, followed or"
+        " archived."
+    )
+    landing = settings.landing.resolve()
+    parent = path.parent.resolve()
+    source = parent.relative_to(landing).parts[0] if parent.is_relative_to(landing) else "unknown"
+    record = LedgerRecord(
+        load_id=f"refused-{started:%Y%m%dT%H%M%S%f}", entity=None, source=source, as_at=None,
+        file_name=path.name, sha256="", file_format="none", started_at=started,
+    )  # fmt: skip
+    report = _report(record, None, None, [])
+    report.update(status="rejected", reason=reason)
+    folder = lake.write_quarantine(settings, record.load_id, report, None)
+    if parent.is_relative_to(landing):
+        os.rename(path, folder / lake.safe_name(path.name))
+    outcome = FileOutcome(path.name, "rejected", load_id=record.load_id, reason=reason)
+    record.finished_at = _now()
+    record.status, record.reason = "rejected", reason
+    record.seconds = (record.finished_at - started).total_seconds()
+    ledger.write_record(settings, record)
     return outcome
 
 
@@ -193,10 +231,12 @@ def _recovered(record: LedgerRecord, manifest: dict[str, Any]) -> FileOutcome:
 
 
 def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
+    """DuckDB for one load, spilling (delivered values) only into the private work folder."""
+    spill = fs.ensure_dir(workdir / "spill", private=True)
     return duckdb.connect(
         config={
             "memory_limit": os.environ.get("CAREGOV_INGEST_MEMORY", "512MB"),
-            "temp_directory": str(workdir / "spill"),
+            "temp_directory": str(spill),
         }
     )
 
@@ -209,7 +249,7 @@ def _work_folder(settings: Settings, load_id: str) -> Iterator[Path]:
     _remove_abandoned_work(work)
     workdir = work / f"{load_id}-{os.getpid()}"
     with _work_lock(workdir):
-        workdir.mkdir(parents=True, exist_ok=True)
+        fs.ensure_dir(workdir, private=True)
         try:
             yield workdir
         finally:
@@ -349,48 +389,3 @@ def _reject(
     lake.write_quarantine(settings, record.load_id, report, con)
     return FileOutcome(record.file_name, "rejected", record.entity, record.load_id,
                        0, record.rows_quarantined, reason=reason)  # fmt: skip
-
-
-def _candidates(path: Path) -> list[Path]:
-    """A folder's complete deliveries (`ingestion.landing`), or the one file named."""
-    return complete_files(path) if path.is_dir() else [path]
-
-
-def _summary(outcomes: list[FileOutcome]) -> str:
-    count = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "skipped", "rejected")}
-    rows = sum(o.rows_loaded for o in outcomes)
-    quarantined = sum(o.rows_quarantined for o in outcomes if o.status == "loaded")
-    return (
-        f"{len(outcomes)} file{'s' if len(outcomes) != 1 else ''}: {count['loaded']} loaded"
-        f" ({rows:,} rows, {quarantined:,} quarantined), {count['skipped']} skipped,"
-        f" {count['rejected']} rejected."
-    )
-
-
-def ingest_paths(
-    settings: Settings, paths: list[Path], echo: Callable[[str], None]
-) -> list[FileOutcome]:
-    """Ingest files and folders (searched recursively); echo a line per file and a summary."""
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if not path.exists():
-            raise CaregovError(f"{_printable(str(path))} does not exist.")
-        files.extend(_candidates(path))
-    outcomes = []
-    for file in files:
-        outcome = ingest_file(settings, file)
-        echo(outcome.line())
-        outcomes.append(outcome)
-    echo(_summary(outcomes))
-    return outcomes
-
-
-def ingest_landing(
-    settings: Settings, landing_dir: Path, echo: Callable[[str], None]
-) -> list[FileOutcome]:
-    """Ingest every complete file waiting under `landing_dir` (skips `.name` and `*.part`)."""
-    landing_dir = Path(landing_dir)
-    if not landing_dir.exists():
-        echo(_summary([]))
-        return []
-    return ingest_paths(settings, [landing_dir], echo)

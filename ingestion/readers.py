@@ -24,12 +24,14 @@ from pathlib import Path
 
 import duckdb
 
+from caregov import fs
 from ingestion.contracts import Entity
 from ingestion.rejections import FileRejected
 
 log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 64 * 1024
+ZIP_SIGNATURE = b"PK\x03\x04"  # an xlsx workbook is a zip file
 HEADER_BYTES = 1024 * 1024
 MAX_LINE_BYTES = 2 * 1024 * 1024  # a longer CSV line (one huge field) rejects the file
 MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -60,23 +62,28 @@ class Scan:
     sha256: str
     long_line: int | None  # line number, for CSV files only
     ascii: bool = False  # every byte is ASCII, so no value holds a Unicode space to trim
+    nul_line: int | None = None  # the first line holding a NUL byte, for CSV files only
 
 
 def scan(path: Path) -> Scan:
-    """Hash the file and find any line over MAX_LINE_BYTES in the same read.
+    """Hash the file and find any line over MAX_LINE_BYTES, and any NUL byte, in the same read.
 
-    DuckDB's CSV reader silently drops a line longer than its buffer instead of failing, so
-    over-long lines are caught here, before parsing, and the file is refused. Newlines are
-    counted (to name the line) only when there is such a line: counting them all costs a third
-    of the read.
+    DuckDB's CSV reader silently drops a line longer than its buffer instead of failing, and
+    reads a NUL byte into a value, so both are caught here, before parsing, and the file is
+    refused. Newlines are counted (to name the line) only when there is such a line: counting
+    them all costs a third of the read.
     """
     digest = hashlib.sha256()
     chunk_bytes = MAX_LINE_BYTES // 2
-    since_newline, offset, long_start, ascii_only = 0, 0, None, True
+    since_newline, offset, long_start, nul_at, ascii_only = 0, 0, None, None, True
+    zipped = False
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_bytes):
+            zipped = zipped or (offset == 0 and chunk.startswith(ZIP_SIGNATURE))
             digest.update(chunk)
             ascii_only = ascii_only and chunk.isascii()
+            if nul_at is None and (found := chunk.find(b"\x00")) != -1:
+                nul_at = offset + found
             if long_start is None:
                 first = chunk.find(b"\n")
                 if first == -1:
@@ -88,10 +95,13 @@ def scan(path: Path) -> Scan:
                 if since_newline > MAX_LINE_BYTES:
                     long_start = offset + len(chunk) - since_newline
             offset += len(chunk)
-    long_line = None
-    if long_start is not None and file_format(path) == "csv":
-        long_line = _newlines_before(path, long_start) + 1
-    return Scan(digest.hexdigest(), long_line, ascii_only)
+    long_line = nul_line = None
+    if file_format(path) == "csv" and not zipped:  # a workbook under a .csv name says so itself
+        if long_start is not None:
+            long_line = _newlines_before(path, long_start) + 1
+        if nul_at is not None:
+            nul_line = _newlines_before(path, nul_at) + 1
+    return Scan(digest.hexdigest(), long_line, ascii_only, nul_line)
 
 
 def _newlines_before(path: Path, end: int) -> int:
@@ -101,6 +111,12 @@ def _newlines_before(path: Path, end: int) -> int:
             count += chunk.count(b"\n")
             end -= len(chunk)
     return count
+
+
+def holds_nul(path: Path, line: int) -> FileRejected:
+    return FileRejected(
+        f"{path.name} is a binary file, not a CSV text file: line {line} holds a NUL byte."
+    )
 
 
 def too_long(path: Path, line: int) -> FileRejected:
@@ -133,7 +149,7 @@ def open_extract(
         raise FileRejected(f"{path.name} is empty.")
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    is_zip = head.startswith(b"PK\x03\x04")
+    is_zip = head.startswith(ZIP_SIGNATURE)
     if file_format(path) == "xlsx":
         if not is_zip:
             raise FileRejected(
@@ -143,8 +159,6 @@ def open_extract(
         return _open_xlsx(con, path, entity)
     if is_zip:
         raise FileRejected(f"{path.name} is a zip or Excel workbook, not a CSV text file.")
-    if b"\x00" in head:
-        raise FileRejected(f"{path.name} is a binary file, not a CSV text file.")
     readable = path if encoding == "utf-8" else _transcode_cp1252(path, workdir)
     return _open_csv(con, readable, entity, encoding, path.name)
 
@@ -220,7 +234,10 @@ def _transcode_cp1252(path: Path, workdir: Path) -> Path:
     decoder = codecs.getincrementaldecoder("cp1252")(errors="strict")
     target = workdir / "transcoded.csv"
     line = 1
-    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+    with (
+        path.open("rb") as source,
+        fs.open_private(target, "w", encoding="utf-8", newline="") as out,
+    ):
         while chunk := source.read(1024 * 1024):
             mixed = mixed or bool(_MULTIBYTE_UTF8.search(chunk))
             try:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from caregov import fs
 from ingestion import pseudonymise, readers, validate
 from ingestion.contracts import Entity
 from ingestion.rejections import FileRejected
@@ -51,6 +52,7 @@ def stage(
         )
         try:
             con.execute(f"COPY ({query}) TO {validate.lit(str(staged))} ({STAGING_OPTIONS})")
+            fs.make_private(staged)  # the delivered values, identifiers included
         except duckdb.Error as error:
             problem = readers.explain_csv_error(error, path.name)
             if not isinstance(problem, readers.EncodingFallback) or encoding != "utf-8":

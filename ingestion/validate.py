@@ -8,7 +8,9 @@ to a staging file and exposes it as the view `staged` (with `_row`, the row numb
 appear with different values are quarantined in every copy, and the counts decide the file's
 fate (docs/specification.md §3.2). No Python code runs per row.
 
-Formula injection: a kept text value starting with `=`, `+`, `-` or `@` could run as a formula
+Formula injection: a kept text value starting with `=`, `+`, `-` or `@` — or their full-width
+forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), or any of them after leading blanks and control
+characters such as a tab or a carriage return, which spreadsheets skip — could run as a formula
 when someone opens an export in a spreadsheet, so such a row is quarantined (rule `formula`)
 rather than silently altered.
 """
@@ -23,7 +25,27 @@ import duckdb
 from ingestion import pseudonymise as pii
 from ingestion.contracts import Column, Entity
 
-FORMULA_STARTS = "=+-@"
+# What a spreadsheet reads as the start of a formula (ASCII and full-width), and what it skips
+# before one: C0 controls (tab, CR, LF …), spaces, no-break and zero-width spaces, a BOM.
+FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_SKIPPED = (*range(0x00, 0x21), 0x7F, 0xA0, 0x200B, 0x3000, 0xFEFF)
+# RE2, for DuckDB: a value that a spreadsheet would take for a formula.
+FORMULA_PATTERN = (
+    r"^[\x{0000}-\x{0020}\x{007f}\x{00a0}\x{200b}\x{3000}\x{feff}]*"
+    r"[=+\-@\x{ff1d}\x{ff0b}\x{ff0d}\x{ff20}]"
+)
+
+
+def formula_sql(value: str) -> str:
+    """SQL true when `value` would be read as a formula: the first code point, cheaply (every
+    sign and skipped character is at most '@' or beyond ASCII), then the pattern only for
+    values that could start one. Two comparisons, not an IN list: DuckDB turns a long IN list
+    into a join, which does not keep the rows in file order (row numbers depend on it)."""
+    first = f"ascii({value})"
+    return (
+        f"(({first} <= {ord('@')} OR {first} >= 127)"
+        f" AND regexp_matches({value}, {lit(FORMULA_PATTERN)}))"
+    )
 
 
 def _q(name: str) -> str:
@@ -140,8 +162,7 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
             condition = f"NOT regexp_full_match({raw}, {lit(column.pattern)})"
             checks.append((condition, name, "pattern", f"{name} is not {column.pattern_hint}"))
         if column.type == "text" and column.pii is None:
-            # ascii() reads the first code point; left() cuts a string (slower, per row).
-            condition = f"ascii({raw}) IN ({', '.join(str(ord(c)) for c in FORMULA_STARTS)})"
+            condition = formula_sql(raw)
             message = f"{name} starts with =, +, - or @ (a spreadsheet formula is not accepted)"
             checks.append((condition, name, "formula", message))
         if column.pii == "nhs_pseudonym":

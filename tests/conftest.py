@@ -16,7 +16,7 @@ from caregov.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-TEST_PSEUDONYM_KEY = "test-pseudonym-key-not-secret"
+TEST_PSEUDONYM_KEY = "test-pseudonym-key-not-secret-0123456789"
 
 # The sample council every integration test shares: small enough to build in well under a
 # minute, long enough (24 months) for the 12-month metrics and the generated story to show.
@@ -32,6 +32,8 @@ def home_environ(home: Path) -> dict[str, str]:
         CAREGOV_HOME=str(home),
         CAREGOV_PSEUDONYM_KEY=TEST_PSEUDONYM_KEY,
         CAREGOV_DEMO="0",
+        # Test files are written whole before a run starts; the settle rule has its own tests.
+        CAREGOV_LANDING_SETTLE_SECONDS="0",
         PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
     )
     return env
@@ -65,7 +67,7 @@ def sample_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory, sample_extracts: Path) -> Settings:
     """A home with the sample council ingested, built and published. Treat as read-only."""
-    from ingestion.load import ingest_paths
+    from ingestion.deliveries import ingest_paths
     from warehouse.build import build_and_publish
 
     home = tmp_path_factory.mktemp("sample-home") / "caregov-home"

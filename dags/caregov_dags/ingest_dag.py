@@ -59,14 +59,18 @@ def make_ingest_dag(source: str) -> DAG:
     def ingest() -> None:
         @task
         def waiting_files() -> list[str]:
-            """Every complete extract file now waiting in this source's landing folder."""
+            """What to ingest now from this source's landing folder: the settled files, and the
+            entries to refuse (links, pipes). Files still being written wait for a later run."""
             from caregov.settings import Settings
-            from ingestion.landing import complete_files
+            from ingestion.landing import scan
 
-            directory = Settings.from_env().landing / source
-            files = [str(p) for p in complete_files(directory)]
-            log.info("%d file(s) waiting in %s", len(files), directory)
-            return files
+            settings = Settings.from_env()
+            directory = settings.landing / source
+            found = scan(directory, settings.landing_settle_seconds)
+            for path in found.settling:
+                log.info("waiting for %s: changed in the last few seconds", path.name)
+            log.info("%d file(s) to ingest from %s", len(found.to_ingest), directory)
+            return [str(p) for p in found.to_ingest]
 
         # One file at a time per run: when two of a run's tasks emit the first events through
         # the source's alias at the same moment, Airflow links the alias to the asset twice and

@@ -2,8 +2,9 @@
 
 `LandingFileTrigger` runs in Airflow's triggerer and yields an event whenever a complete file
 appears (or changes) in `landing/<source>/`, which starts `ingest_<source>` through the landing
-asset's watcher. Which files count as complete is `ingestion.landing.complete_files`, the same
-rule the DAGs and `caregov run` use.
+asset's watcher. Which entries it announces is `ingestion.landing.scan`, the rule the DAGs and
+`caregov run` use: files once they have settled (a file still being written is announced when
+it has stopped changing), and entries the ingest must refuse (links, pipes).
 
 The trigger only looks: it never deletes, moves or opens an extract (Airflow's own
 `FileDeleteTrigger` deletes what it sees, which would break "nothing delivered is ever
@@ -21,22 +22,23 @@ from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
-from ingestion.landing import complete_files
+from ingestion.landing import scan
 
 log = logging.getLogger(__name__)
 
 DEFAULT_POLL_SECONDS = 5.0
 
 
-def _signatures(directory: Path) -> dict[str, tuple[int, int]]:
-    """Name → (size, mtime_ns) of the complete files: a changed signature is a new delivery."""
+def _signatures(directory: Path, settle_seconds: float) -> dict[str, tuple[int, int]]:
+    """Name → (size, mtime_ns) of what an ingest would take now: a changed signature is a new
+    delivery."""
     signatures: dict[str, tuple[int, int]] = {}
-    for path in complete_files(directory):
+    for path in scan(directory, settle_seconds).to_ingest:
         try:
-            stat = path.stat()
-        except FileNotFoundError:  # archived between listing and stat
+            found = path.lstat()
+        except FileNotFoundError:  # archived between listing and looking
             continue
-        signatures[str(path.relative_to(directory))] = (stat.st_size, stat.st_mtime_ns)
+        signatures[str(path.relative_to(directory))] = (found.st_size, found.st_mtime_ns)
     return signatures
 
 
@@ -64,18 +66,18 @@ class LandingFileTrigger(BaseEventTrigger):
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return ("caregov_dags.watcher.LandingFileTrigger", {"source": self.source})
 
-    def directory(self) -> Path:
+    async def run(self) -> AsyncIterator[TriggerEvent]:
         from caregov.settings import Settings
 
-        return Settings.from_env().landing / self.source
-
-    async def run(self) -> AsyncIterator[TriggerEvent]:
-        directory = self.directory()
+        settings = Settings.from_env()
+        directory = settings.landing / self.source
         interval = poll_seconds()
         announced: dict[str, tuple[int, int]] = {}
         log.info("watching %s every %.1fs for complete extract files", directory, interval)
         while True:
-            current = await asyncio.to_thread(_signatures, directory)
+            current = await asyncio.to_thread(
+                _signatures, directory, settings.landing_settle_seconds
+            )
             new = sorted(name for name, sig in current.items() if announced.get(name) != sig)
             # Forget files that left the folder (archived), so a re-delivery is noticed.
             announced = {name: sig for name, sig in announced.items() if name in current}

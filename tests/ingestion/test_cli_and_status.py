@@ -8,8 +8,9 @@ import subprocess
 from pathlib import Path
 
 from caregov.settings import Settings
+from ingestion.deliveries import ingest_landing, ingest_paths
 from ingestion.ledger import entity_status, format_status
-from ingestion.load import ingest_file, ingest_landing, ingest_paths
+from ingestion.load import ingest_file
 from tests.conftest import VENV_BIN, home_environ
 from tests.ingestion.helpers import INVALID, VALID, archived, lake_rows
 

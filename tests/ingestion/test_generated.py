@@ -6,7 +6,7 @@ from pathlib import Path
 
 from caregov.sample import generate_council
 from caregov.settings import Settings
-from ingestion.load import ingest_paths
+from ingestion.deliveries import ingest_paths
 from tests.ingestion.helpers import ledger_rows
 
 

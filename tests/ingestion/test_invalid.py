@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from caregov.settings import Settings
-from ingestion.load import FileOutcome, ingest_file
+from ingestion.load import ingest_file
+from ingestion.outcome import FileOutcome
 from tests.ingestion.helpers import (
     INVALID,
     archived,
@@ -33,7 +34,7 @@ REJECTED = {
     "blank_first_line": f"{POSTS} has no header row (the first line is blank).",
     "truncated_last_line": f"{POSTS}: line 42 has a quoted value that never ends"
     " (is the file truncated?).",
-    "binary_garbage": f"{POSTS} is a binary file, not a CSV text file.",
+    "binary_garbage": f"{POSTS} is a binary file, not a CSV text file: line 5 holds a NUL byte.",
     "wrong_delimiter": f"{POSTS} is not comma-separated: its header is separated by semicolons.",
     "tab_delimited": f"{POSTS} is not comma-separated: its header is separated by tabs.",
     "missing_required_column": f"{POSTS}: required column missing from the header: funded_fte.",

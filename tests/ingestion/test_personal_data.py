@@ -15,9 +15,10 @@ import pytest
 from caregov.errors import SettingsError
 from caregov.settings import Settings
 from ingestion import pseudonymise
-from ingestion.load import ingest_file, ingest_paths
+from ingestion.deliveries import ingest_paths
+from ingestion.load import ingest_file
 from ingestion.pseudonymise import pseudonym as package_pseudonym
-from tests.conftest import VENV_BIN, home_environ
+from tests.conftest import TEST_PSEUDONYM_KEY, VENV_BIN, home_environ
 from tests.ingestion.helpers import (
     INVALID,
     VALID,
@@ -73,7 +74,7 @@ def test_same_identifier_gives_same_pseudonym_in_every_entity(settings: Settings
     events = {r["person_id"] for r in lake_rows(settings, "cm_events")}
     complaints = {r["person_id"] for r in lake_rows(settings, "complaints")} - {None}
     assert pseudonym("C001") in people & events & complaints
-    assert package_pseudonym(b"test-pseudonym-key-not-secret", " C001 ") == pseudonym("C001")
+    assert package_pseudonym(TEST_PSEUDONYM_KEY.encode(), " C001 ") == pseudonym("C001")
 
 
 def test_ingest_refuses_to_run_without_a_key_outside_demo_mode(tmp_path: Path) -> None:

@@ -107,7 +107,7 @@ def test_messy_excel_deliveries_have_title_rows_and_native_dates(messy_council):
 
 def test_messy_deliveries_load_through_ingestion_with_nothing_quarantined(messy_council, settings):
     """The platform's own ingestion loads every messy delivery and quarantines no row."""
-    from ingestion.load import ingest_paths
+    from ingestion.deliveries import ingest_paths
 
     outcomes = ingest_paths(settings, [messy_council], echo=lambda _line: None)
     assert len(outcomes) == 8 * SMALL["months"]
