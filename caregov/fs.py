@@ -20,19 +20,46 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
-_STAGING = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
+# A staging name, and the write-ahead log a database engine keeps beside one.
+_STAGING = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp(\.wal)?$")
 
 
 def ensure_dir(path: Path, private: bool = False) -> Path:
-    """Create `path` (and its parents) if missing; a private folder is (made) mode 0700."""
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE if private else 0o777)
-    if private and (path.stat().st_mode & 0o777) != PRIVATE_DIR_MODE:
+    """Create `path` (and its parents) if missing. With `private`, every folder this creates
+    is mode 0700, and `path` itself is made 0700 if it already existed with another mode."""
+    if not private:
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+        os.chmod(folder, PRIVATE_DIR_MODE)  # mkdir's mode is masked by the umask
+    if (path.stat().st_mode & 0o777) != PRIVATE_DIR_MODE:
         os.chmod(path, PRIVATE_DIR_MODE)
     return path
+
+
+def make_private(path: Path) -> None:
+    """Make a file 0600 (or a folder and everything in it 0700/0600): for a file another
+    library wrote into a private place."""
+    os.chmod(path, PRIVATE_DIR_MODE if path.is_dir() else PRIVATE_FILE_MODE)
+    if path.is_dir():
+        for item in path.rglob("*"):
+            if not item.is_symlink():
+                os.chmod(item, PRIVATE_DIR_MODE if item.is_dir() else PRIVATE_FILE_MODE)
+
+
+def open_private(path: Path, mode: str = "a", **options: Any) -> IO[Any]:
+    """Open a file created owner-only (`mode` "a" appends, "w" truncates; text unless "b" is
+    in it): the local servers' logs, work files that hold delivered values."""
+    ensure_dir(path.parent, private=True)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+    return os.fdopen(os.open(path, flags, PRIVATE_FILE_MODE), mode, **options)
 
 
 def fsync_dir(path: Path) -> None:
@@ -116,19 +143,12 @@ def staged(final: Path, private: bool = False, folder: bool = False) -> Iterator
     try:
         yield tmp
         if private:
-            _make_private(tmp)
+            make_private(tmp)
         fsync_tree(tmp)
         os.replace(tmp, final)
         fsync_dir(final.parent)
     finally:
         _remove(tmp)
-
-
-def _make_private(path: Path) -> None:
-    os.chmod(path, PRIVATE_DIR_MODE if path.is_dir() else PRIVATE_FILE_MODE)
-    if path.is_dir():
-        for item in path.rglob("*"):
-            os.chmod(item, PRIVATE_DIR_MODE if item.is_dir() else PRIVATE_FILE_MODE)
 
 
 def write_bytes(final: Path, data: bytes, private: bool = False) -> Path:
@@ -179,13 +199,14 @@ def _file_mode(private: bool) -> int:
 
 @contextlib.contextmanager
 def exclusive_lock(path: Path, wait: bool = True) -> Iterator[bool]:
-    """Hold an exclusive lock on `path` (created if missing) for the block.
+    """Hold an exclusive lock on `path` (created if missing, owner-only) for the block.
 
     Yields True once held; with `wait=False` it yields False at once when another process holds
     it. The lock goes with the process, so a killed holder never leaves it held.
     """
-    ensure_dir(path.parent)
-    with path.open("a") as handle:
+    ensure_dir(path.parent, private=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "a") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:

@@ -23,6 +23,9 @@ from caregov.errors import SettingsError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
+DEFAULT_SETTLE_SECONDS = 10.0
+# The shortest pseudonym key accepted outside demo mode: 32 random hex characters are 128 bits.
+MIN_KEY_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,44 @@ class Settings:
 
     @property
     def state(self) -> Path:
-        """Locks, pid files and generated demo secrets: the platform's own bookkeeping."""
+        """Locks, pid files, work files, Superset's metadata and generated demo secrets: the
+        platform's own bookkeeping."""
         return self.home / "state"
 
+    @property
+    def airflow_home(self) -> Path:
+        """The local Airflow's home (`caregov airflow up`): metadata, passwords, task logs."""
+        return self.home / "airflow"
+
+    @property
+    def cache(self) -> Path:
+        """Bytecode caches: nothing anybody delivered, nothing secret."""
+        return self.home / "cache"
+
+    @property
+    def private_places(self) -> tuple[Path, ...]:
+        """Where personal data or secrets can be: the delivered originals, held-back rows,
+        work files and metadata, passwords and keys. Everything in them is owner-only
+        (folders 0700, files 0600; caregov.fs)."""
+        return (self.archive, self.quarantine, self.state, self.airflow_home)
+
     # -- secrets --------------------------------------------------------------------------
+
+    @property
+    def landing_settle_seconds(self) -> float:
+        """How long a landing file must stay unchanged before it is taken
+        (`CAREGOV_LANDING_SETTLE_SECONDS`, default 10): a file still being written under its
+        final name is not loaded half-done (ingestion.landing)."""
+        raw = self._env.get("CAREGOV_LANDING_SETTLE_SECONDS", "").strip()
+        try:
+            seconds = float(raw) if raw else DEFAULT_SETTLE_SECONDS
+        except ValueError:
+            raise SettingsError(
+                "CAREGOV_LANDING_SETTLE_SECONDS must be a number of seconds."
+            ) from None
+        if seconds < 0:
+            raise SettingsError("CAREGOV_LANDING_SETTLE_SECONDS must not be negative.")
+        return seconds
 
     @property
     def smtp(self) -> SmtpSettings | None:
@@ -142,7 +179,15 @@ class Settings:
 
     @cached_property
     def pseudonym_key(self) -> bytes:
-        return self._secret("CAREGOV_PSEUDONYM_KEY", "pseudonym_key").encode()
+        """The HMAC key for pseudonyms: at least `MIN_KEY_LENGTH` characters outside demo mode
+        (a short key can be found by trying keys against the lake alone)."""
+        key = self._secret("CAREGOV_PSEUDONYM_KEY", "pseudonym_key")
+        if len(key) < MIN_KEY_LENGTH and not self.demo:
+            raise SettingsError(
+                f"CAREGOV_PSEUDONYM_KEY is {len(key)} characters long; it must have at least"
+                f" {MIN_KEY_LENGTH} (generate one with: openssl rand -hex 32)."
+            )
+        return key.encode()
 
     @cached_property
     def superset_admin_password(self) -> str:

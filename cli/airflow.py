@@ -77,7 +77,7 @@ def deliver(settings: Settings, folder: Path) -> int:
 
     since = dt.datetime.now(dt.UTC).isoformat()
     files = deliver_files(folder, settings.landing)
-    fs.write_text(settings.state / LAST_DELIVERY, since)
+    fs.write_text(settings.state / LAST_DELIVERY, since, private=True)
     click.echo(f"delivered {len(files)} files into {settings.landing}")
     return 0
 

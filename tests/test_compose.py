@@ -53,3 +53,20 @@ def test_template_holds_no_secret_values() -> None:
         key, _, value = line.partition("=")
         if any(word in key for word in ("KEY", "PASSWORD", "SECRET")):
             assert value == "", key
+
+
+def test_services_run_unprivileged_and_publish_on_loopback_only(tmp_path: Path) -> None:
+    """Every caregov service runs as the image's unprivileged user (never root), and the two
+    web servers are published on 127.0.0.1 only (a reverse proxy faces the network)."""
+    services = yaml.safe_load(_config(_filled_env(tmp_path)).stdout)["services"]
+    ours = {name: spec for name, spec in services.items() if spec.get("image") == "caregov:latest"}
+    assert {"superset", "superset-worker", "airflow-worker"} <= set(ours)
+    assert {name: spec.get("user") for name, spec in ours.items()} == {
+        name: "50000:50000" for name in ours
+    }
+    published = [
+        (name, str(port)) for name, spec in services.items() for port in spec.get("ports", [])
+    ]
+    assert published
+    for name, port in published:
+        assert port.startswith("127.0.0.1:"), (name, port)

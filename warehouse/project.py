@@ -72,7 +72,7 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     # Importing dbt compiles hundreds of modules: with their bytecode cached (in the home's own
     # folder, never in the repository or the virtualenv) every dbt run starts seconds sooner.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.setdefault("PYTHONPYCACHEPREFIX", str(settings.state / "pycache"))
+    env.setdefault("PYTHONPYCACHEPREFIX", str(settings.cache / "pycache"))
     return env
 
 

@@ -1,17 +1,22 @@
 """Run one `dbt build` for a home, in a child process, with progress and a build lock.
 
-dbt runs in a subprocess (in-process dbt keeps DuckDB locks) in a process group of its own, so
-an interrupted or killed build takes its dbt child with it (see `run_dbt_build`); builds of one
-home are serialised by a file lock under `settings.state`.
+dbt runs in a subprocess (in-process dbt keeps DuckDB locks). The child never outlives the
+build: an interrupted build (Ctrl-C, or SIGTERM, which the command line turns into an
+interruption) stops it, and the kernel kills it if the build process itself is killed
+(`kill -9` included), so it cannot hold DuckDB's lock on build.duckdb for the next build.
+Builds of one home are serialised by a file lock under `settings.state`.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import logging
 import os
 import re
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,6 +32,7 @@ from warehouse.project import (
 
 log = logging.getLogger(__name__)
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
 _NODE_DONE = re.compile(r"\b\d+ of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP|SUCCESS)\b")
 
 
@@ -64,6 +70,7 @@ def run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> i
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
+            preexec_fn=functools.partial(_die_with_parent, os.getpid()),
         ) as process,
     ):
         try:
@@ -84,6 +91,16 @@ def run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> i
             # DuckDB's lock on build.duckdb.
             _stop_group(process)
             raise
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the dbt child, before dbt starts: have the kernel kill it when the build process
+    (`parent`) dies, however it dies (Linux's parent-death signal)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the signal was armed
+        os._exit(1)
 
 
 def _stop_group(process: subprocess.Popen[str]) -> None:

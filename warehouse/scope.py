@@ -217,7 +217,7 @@ def ledger_snapshot(
 
 def record_published_state(settings: Settings, state: BuildState) -> None:
     """Remember what the published build started from (what `nightly_scope` compares with)."""
-    fs.write_text(published_state_path(settings), state.to_json())
+    fs.write_text(published_state_path(settings), state.to_json(), private=True)
 
 
 def published_state_path(settings: Settings) -> Path:

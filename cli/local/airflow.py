@@ -25,17 +25,25 @@ from pathlib import Path
 
 import requests
 
+from caregov import fs
 from caregov.errors import CaregovError
 from caregov.settings import PROJECT_ROOT, Settings
 from cli.local.airflow_api import AirflowAPI
-from cli.local.processes import ServiceProcesses
+from cli.local.processes import PRIVATE_UMASK, ServiceProcesses
 from ingestion.contracts import SOURCES
-from ingestion.landing import PARTIAL_SUFFIX, complete_files
+from ingestion.landing import PARTIAL_SUFFIX, scan
 
 log = logging.getLogger(__name__)
 
 DAGS_FOLDER = PROJECT_ROOT / "dags"
-COMPONENTS = ("scheduler", "dag-processor", "triggerer", "api-server")
+# Tasks run beside the scheduler and read their logs from the shared folder, so the log servers
+# (which would listen on every interface) are not started.
+COMPONENTS = {
+    "scheduler": ["scheduler", "--skip-serve-logs"],
+    "dag-processor": ["dag-processor"],
+    "triggerer": ["triggerer", "--skip-serve-logs"],
+    "api-server": ["api-server"],
+}
 USER = "admin"
 # The pools the DAGs name (dags/caregov_dags/policy.py), in `airflow pools import` form; the
 # production shape imports the same file (docker-compose.yml, airflow-init).
@@ -69,7 +77,7 @@ class LocalAirflow:
 
     @property
     def home(self) -> Path:
-        return self.settings.home / "airflow"
+        return self.settings.airflow_home
 
     @property
     def logs(self) -> Path:
@@ -129,12 +137,16 @@ class LocalAirflow:
         if self.running():
             return False
         env = self.environ()
-        self.logs.mkdir(parents=True, exist_ok=True)
-        with open(self.logs / "db-migrate.log", "w") as out:
+        with fs.open_private(self.logs / "db-migrate.log") as out:
             subprocess.run(
-                [_airflow(), "db", "migrate"], env=env, stdout=out, stderr=out, check=True
+                [_airflow(), "db", "migrate"],
+                env=env,
+                stdout=out,
+                stderr=out,
+                check=True,
+                umask=PRIVATE_UMASK,
             )
-        commands = {component: [_airflow(), component] for component in COMPONENTS}
+        commands = {component: [_airflow(), *argv] for component, argv in COMPONENTS.items()}
         self.group.start(commands, env, self.logs, cwd=self.home)
         self.group.wait_until(self._healthy, timeout, self.logs)
         api = self.api()
@@ -166,7 +178,7 @@ def deliver(source_dir: Path, landing: Path) -> list[Path]:
     `source_dir` holds `<source>/<file>` folders, as `caregov generate` writes them.
     """
     delivered = []
-    for path in complete_files(source_dir):
+    for path in scan(source_dir).ready:
         source = path.parent.name
         if source not in SOURCES:
             continue
@@ -209,7 +221,7 @@ def wait_for_pipeline(
         # Without `dashboards`, a refresh_dashboards run waiting for Superset is not our concern.
         watched = {d: runs for d, runs in states.items() if d.startswith("ingest_") or d in needed}
         active = any(s in ACTIVE for runs in watched.values() for s in runs)
-        waiting = complete_files(settings.landing)
+        waiting = scan(settings.landing).waiting
         pending = any(api.queued_asset_events(d) for d in needed)
         busy = bool(waiting) or active or pending
         # A crashed ingest leaves its file in landing, where nothing will pick it up again.

@@ -25,6 +25,9 @@ import psutil
 from caregov import fs
 from caregov.errors import CaregovError
 
+# The servers write their metadata, passwords and logs owner-only (caregov.fs).
+PRIVATE_UMASK = 0o077
+
 
 @dataclass(frozen=True)
 class ServiceProcesses:
@@ -42,10 +45,9 @@ class ServiceProcesses:
     ) -> dict[str, int]:
         """Start each command (name → argv), each leading a new session and process group,
         logging to `log_dir/<name>.log`; record the pids; return them by name."""
-        fs.ensure_dir(log_dir, private=True)
         pids: dict[str, int] = {}
         for component, argv in commands.items():
-            with open(log_dir / f"{component}.log", "a") as out:
+            with fs.open_private(log_dir / f"{component}.log") as out:
                 process = subprocess.Popen(
                     list(argv),
                     env=dict(env),
@@ -54,6 +56,7 @@ class ServiceProcesses:
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
                     start_new_session=True,
+                    umask=PRIVATE_UMASK,
                 )
             pids[component] = process.pid
             # Recorded as each starts, so `stop` finds them even if a later one fails to start.

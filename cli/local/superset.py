@@ -20,7 +20,7 @@ import requests
 from caregov import fs
 from caregov.settings import PROJECT_ROOT, Settings
 from caregov_superset.errors import SupersetServerError
-from cli.local.processes import ServiceProcesses
+from cli.local.processes import PRIVATE_UMASK, ServiceProcesses
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def server_environ(settings: Settings) -> dict[str, str]:
     """The Superset process's environment: its config, secret key and state folder."""
     env = dict(os.environ)
     env.update(
+        CAREGOV_HOME=str(settings.home),
         SUPERSET_CONFIG_PATH=str(CONFIG_PATH),
         SUPERSET_SECRET_KEY=settings.superset_secret_key,
         CAREGOV_SUPERSET_STATE=str(state_dir(settings)),
@@ -77,19 +78,20 @@ def initialise(settings: Settings) -> bool:
         CAREGOV_SUPERSET_ADMIN_USER=settings.superset_admin_user,
         CAREGOV_SUPERSET_ADMIN_PASSWORD=settings.superset_admin_password,
     )
-    with log_path.open("a") as out:
+    with fs.open_private(log_path) as out:
         done = subprocess.run(
             [str(superset_bin() / "python"), str(SUPERSET_DIR / "bootstrap_metadata.py")],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             check=False,
+            umask=PRIVATE_UMASK,
         )
     if done.returncode != 0:
         raise SupersetServerError(
             f"initialising Superset's metadata failed (exit {done.returncode}); see {log_path}."
         )
-    fs.write_text(marker, "ok\n")
+    fs.write_text(marker, "ok\n", private=True)
     return True
 
 

@@ -52,3 +52,12 @@ def test_demo_generates_each_secret_once_with_mode_0600(tmp_path: Path) -> None:
     path = tmp_path / "state" / "secrets" / "superset_admin_password"
     assert first == again and len(first) >= 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_short_pseudonym_key_is_refused_naming_the_variable(tmp_path: Path) -> None:
+    """Outside demo mode a key shorter than 32 characters is an error naming the variable."""
+    env = {"CAREGOV_HOME": str(tmp_path), "CAREGOV_PSEUDONYM_KEY": "x"}
+    with pytest.raises(SettingsError, match=r"CAREGOV_PSEUDONYM_KEY is 1 characters long.*32"):
+        _ = Settings.from_env(env).pseudonym_key
+    env["CAREGOV_PSEUDONYM_KEY"] = "k" * 32
+    assert Settings.from_env(env).pseudonym_key == b"k" * 32

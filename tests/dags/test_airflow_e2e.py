@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,6 +163,39 @@ def test_bad_file_is_rejected_archived_reported_and_serving_unchanged(pipeline: 
     assert runs_since(pipeline.api, "refresh_dashboards", since) == []
     assert hashlib.sha256(settings.serving_db.read_bytes()).hexdigest() == serving_before
     assert superset_newest_month(settings) == pipeline.newest_month
+
+
+def test_the_servers_keep_their_metadata_and_passwords_owner_only(pipeline: Platform) -> None:
+    """Airflow's metadata database and generated passwords, and Superset's metadata database,
+    written by the real servers, are 0600 in 0700 folders."""
+    settings = pipeline.settings
+    for path in (
+        settings.airflow_home / "airflow.db",
+        pipeline.local.password_file,
+        settings.state / "superset" / "superset.db",
+    ):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700, path.parent
+
+
+def test_the_servers_listen_on_loopback_only(pipeline: Platform) -> None:
+    """No process of the local Airflow or Superset listens on an outside interface (Airflow's
+    log servers, which would listen on every interface, are not started)."""
+    home = str(pipeline.settings.home)
+    ours = set()
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("CAREGOV_HOME") == home:
+                ours.add(proc.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    listening = [
+        (conn.pid, conn.laddr.ip, conn.laddr.port)
+        for conn in psutil.net_connections(kind="inet")
+        if conn.status == psutil.CONN_LISTEN and conn.pid in ours
+    ]
+    assert listening
+    assert [c for c in listening if c[1] not in {"127.0.0.1", "::1"}] == []
 
 
 def test_stopping_leaves_no_airflow_process(pipeline: Platform) -> None:

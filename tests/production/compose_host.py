@@ -108,7 +108,12 @@ class HostMap:
     def command(self, service: str, spec: dict[str, Any], words: list[str]) -> list[str]:
         """A command or health check of `service`, with its container port moved to a free one."""
         port = self.ports.get(service)
-        targets = {str(p["target"]) for p in spec.get("ports", [])}
+        # docker-compose prints a published port as {target, published} or, with a host address,
+        # as the short form "127.0.0.1:8080:8080" (container port last).
+        targets = {
+            str(p["target"]) if isinstance(p, dict) else str(p).rsplit(":", 1)[-1].split("/")[0]
+            for p in spec.get("ports", [])
+        }
         mapped = []
         for word in words:
             for target in targets:
