@@ -110,6 +110,8 @@ final as (
         grid.period_end,
         grid.subject_category,
         grid.procedure,
+        {{ code_label('complaint_subject', 'grid.subject_category') }} as subject,
+        {{ code_label('complaint_procedure', 'grid.procedure') }} as procedure_label,
         coalesce(received.received, 0) as received,
         coalesce(received.acknowledged_in_time, 0) as acknowledged_in_time,
         cast(received.acknowledged_in_time as double)

@@ -29,6 +29,8 @@ final as (
     select
         cast(entities.entity as varchar) as entity,
         cast(entities.source as varchar) as source,
+        {{ code_label('entity', 'entities.entity') }} as entity_label,
+        {{ code_label('source', 'entities.source') }} as source_label,
         cast(entities.kind as varchar) as kind,
         loads.last_as_at,
         loads.last_loaded_at,

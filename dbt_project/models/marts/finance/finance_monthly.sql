@@ -34,13 +34,14 @@ lines as (
 
 ),
 
-final as (
+rated as (
 
     select
         period_end,
         financial_year,
         period,
         service_line,
+        {{ code_label('service_line', 'service_line') }} as service_line_label,
         budget_original,
         budget_revised,
         budget_profiled_ytd,
@@ -56,6 +57,19 @@ final as (
             else 'red'
         end as rag
     from lines
+
+),
+
+final as (
+
+    select
+        rated.*,
+        {{ code_label('rag', 'rated.rag') }} as rag_label,
+        -- What the dashboards show "now": the latest month, and the months of its financial year.
+        rated.period_end = (select max(period_end) from lines) as is_latest_month,
+        rated.financial_year
+        = (select max(financial_year) from lines) as is_current_financial_year
+    from rated
 
 )
 

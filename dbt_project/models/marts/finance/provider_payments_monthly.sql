@@ -52,6 +52,7 @@ final as (
     select
         period_end,
         service_category,
+        {{ code_label('service_category', 'service_category') }} as service_category_label,
         invoices_paid,
         amount_paid,
         mean_days_to_pay,

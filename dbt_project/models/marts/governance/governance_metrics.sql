@@ -1,4 +1,5 @@
--- One row per governance metric per month end, council-wide, exactly per docs/specification.md §4.
+-- One row per governance metric per month end, council-wide, exactly per docs/specification.md §4,
+-- with the metric's title for legends.
 with
 
 metrics as (
@@ -26,13 +27,16 @@ metrics as (
 final as (
 
     select
-        cast(metric_id as varchar) as metric_id,
-        cast(period_end as date) as period_end,
-        cast(value as double) as value,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
-        cast(unit as varchar) as unit
+        cast(metrics.metric_id as varchar) as metric_id,
+        cast(metrics.period_end as date) as period_end,
+        cast(metrics.value as double) as value,
+        cast(metrics.numerator as double) as numerator,
+        cast(metrics.denominator as double) as denominator,
+        cast(metrics.unit as varchar) as unit,
+        catalogue.title
     from metrics
+    left join {{ ref('metric_catalogue') }} as catalogue
+        on metrics.metric_id = catalogue.metric_id
 
 )
 

@@ -45,7 +45,7 @@ compared as (
 
 ),
 
-final as (
+rated as (
 
     select
         metric_id,
@@ -59,6 +59,8 @@ final as (
         value_12m_ago,
         target,
         amber_threshold,
+        latest_value - previous_month_value as change_on_month,
+        latest_value - value_12m_ago as change_on_year,
         case
             when latest_value is null or target is null or polarity = 'neutral' then 'grey'
             when polarity = 'higher_is_better' and latest_value >= target then 'green'
@@ -67,16 +69,40 @@ final as (
             when polarity = 'lower_is_better' and latest_value <= amber_threshold then 'amber'
             else 'red'
         end as rag,
-        case
-            when latest_value is null or previous_month_value is null then 'no_comparison'
-            when latest_value = previous_month_value then 'stable'
-            when polarity = 'neutral' and latest_value > previous_month_value then 'up'
-            when polarity = 'neutral' then 'down'
-            when (polarity = 'higher_is_better') = (latest_value > previous_month_value)
-                then 'improving'
-            else 'worsening'
-        end as trend
+        {{ scorecard_trend('latest_value', 'previous_month_value') }} as trend,
+        {{ scorecard_trend('latest_value', 'value_12m_ago') }} as trend_on_year
     from compared
+
+),
+
+final as (
+
+    select
+        metric_id,
+        title,
+        unit,
+        polarity,
+        cqc_quality_statement,
+        {{ code_label('quality_statement', 'cqc_quality_statement') }} as quality_statement,
+        period_end,
+        latest_value,
+        previous_month_value,
+        value_12m_ago,
+        target,
+        amber_threshold,
+        rag,
+        trend,
+        trend_on_year,
+        change_on_month,
+        change_on_year,
+        {{ display_measure('latest_value', 'unit') }} as latest_display,
+        {{ display_measure('previous_month_value', 'unit') }} as previous_month_display,
+        {{ display_measure('value_12m_ago', 'unit') }} as year_ago_display,
+        {{ display_measure('target', 'unit') }} as target_display,
+        {{ display_change('change_on_month', 'unit') }} as change_on_month_display,
+        {{ display_change('change_on_year', 'unit') }} as change_on_year_display,
+        {{ code_label('rag', 'rag') }} as rag_label
+    from rated
 
 )
 

@@ -92,7 +92,9 @@ final as (
     select
         grid.period_end,
         grid.team_id,
+        coalesce(teams.team_name, grid.team_id) as team_name,
         grid.queue,
+        {{ code_label('queue', 'grid.queue') }} as queue_label,
         coalesce(waiting.waiting_people, 0) < 5 as is_suppressed,
         {{ suppress('waiting.waiting_people', 'coalesce(waiting.waiting_people, 0)', 5) }}
             as waiting_people,
@@ -119,6 +121,8 @@ final as (
             grid.period_end = monthly_flows.period_end
             and grid.team_id = monthly_flows.team_id
             and grid.queue = monthly_flows.queue
+    left join {{ ref('int_hr_teams_current') }} as teams
+        on grid.team_id = teams.team_id
 
 )
 

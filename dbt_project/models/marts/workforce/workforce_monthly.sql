@@ -13,11 +13,7 @@ workers as (
 
 teams as (
 
-    select
-        team_id,
-        max(team_name) as team_name
-    from workers
-    group by team_id
+    select * from {{ ref('int_hr_teams_current') }}
 
 ),
 
@@ -91,8 +87,9 @@ final as (
     select
         combined.period_end,
         combined.team_id,
-        teams.team_name,
+        coalesce(teams.team_name, combined.team_id) as team_name,
         combined.role_group,
+        {{ code_label('role_group', 'combined.role_group') }} as role_group_label,
         combined.staff_in_post < 10 as is_suppressed,
         {{ suppress('combined.staff_in_post', 'combined.staff_in_post', 10) }} as staff_in_post,
         {{ suppress('combined.headcount', 'combined.staff_in_post', 10) }} as headcount,
