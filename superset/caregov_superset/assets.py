@@ -18,12 +18,14 @@ import yaml
 from caregov.errors import CaregovError
 from caregov.settings import Settings
 from caregov_superset.charts import ChartSpec
+from caregov_superset.looks import FORMATS, ColumnLook, MetricSpec
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 NAMESPACE = uuid.UUID("6f1c3a52-3d1e-4c55-9a4e-2b8f0c7d9e10")
 
 TEAM_FILTER = "team"
 PERIOD_FILTER = "period"
+SELECT_FILTER = "select"
 
 
 def stable_uuid(kind: str, key: str) -> str:
@@ -44,6 +46,31 @@ class DatasetSpec:
     uuid: str
     time_column: str | None = None
     team_column: str | None = None
+    team_label_column: str | None = None
+    metrics: tuple[MetricSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """A dashboard's native filter: `period` (the month axis), `team` (a team-level dataset's
+    team names), or a choice among one column's values (`select`)."""
+
+    kind: str
+    name: str
+    dataset: str | None = None
+    column: str | None = None
+
+    @classmethod
+    def from_yaml(cls, raw: str | dict[str, str]) -> FilterSpec:
+        if raw == PERIOD_FILTER:
+            return cls(PERIOD_FILTER, "Period")
+        if raw == TEAM_FILTER:
+            return cls(TEAM_FILTER, "Team")
+        if isinstance(raw, dict) and {"name", "dataset", "column"} == set(raw):
+            return cls(SELECT_FILTER, raw["name"], raw["dataset"], raw["column"])
+        raise CaregovError(
+            f"filter {raw!r}: use period, team or {{name, dataset, column}} for a choice of values."
+        )
 
 
 @dataclass(frozen=True)
@@ -52,7 +79,7 @@ class DashboardSpec:
     title: str
     uuid: str
     description: str
-    filters: tuple[str, ...]
+    filters: tuple[FilterSpec, ...]
     rows: tuple[tuple[ChartSpec, ...], ...]
 
     @property
@@ -71,6 +98,7 @@ class Assets:
     certified_by: str = ""
     certification_details: str = ""
     by_table: dict[str, DatasetSpec] = field(default_factory=dict)
+    columns: dict[str, ColumnLook] = field(default_factory=dict)
 
 
 def _yaml(path: Path) -> Any:
@@ -95,6 +123,10 @@ def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:
         raw_db["database_name"], stable_uuid("database", raw_db["database_name"]), payload
     )
 
+    columns = {
+        name: ColumnLook(str(look["label"]), _format(str(look["format"]), f"column {name}"))
+        for name, look in _yaml(assets_dir / "columns.yaml").items()
+    }
     raw_ds = _yaml(assets_dir / "datasets.yaml")
     schema = raw_ds["schema"]
     datasets = tuple(
@@ -104,6 +136,17 @@ def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:
             uuid=stable_uuid("dataset", f"{schema}.{item['table']}"),
             time_column=item.get("time_column"),
             team_column=item.get("team_column"),
+            team_label_column=item.get("team_label_column"),
+            metrics=tuple(
+                MetricSpec(
+                    name=m["name"],
+                    label=m["label"],
+                    sql=" ".join(str(m["sql"]).split()),
+                    format=_format(m["format"], f"metric {item['table']}.{m['name']}"),
+                    description=" ".join(str(m["description"]).split()),
+                )
+                for m in item.get("metrics", ())
+            ),
         )
         for item in raw_ds["datasets"]
     )
@@ -120,7 +163,7 @@ def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:
             title=raw["title"],
             uuid=stable_uuid("dashboard", raw["slug"]),
             description=" ".join(str(raw.get("description", "")).split()),
-            filters=tuple(raw.get("filters", ())),
+            filters=tuple(FilterSpec.from_yaml(f) for f in raw.get("filters", ())),
             rows=rows,
         )
         for chart in spec.charts:
@@ -137,7 +180,14 @@ def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:
         certified_by=raw_ds.get("certified_by", ""),
         certification_details=raw_ds.get("certification_details", ""),
         by_table=by_table,
+        columns=columns,
     )
+
+
+def _format(name: str, where: str) -> str:
+    if name not in FORMATS:
+        raise CaregovError(f"{where}: format {name!r} is not one of {sorted(FORMATS)}.")
+    return name
 
 
 @dataclass(frozen=True)

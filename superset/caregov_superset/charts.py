@@ -1,15 +1,21 @@
 """Turn a chart as written in the assets YAML into Superset's `params` and `query_context`.
 
-The YAML says what a reader should see (a trend line of some metrics, a headline number, a
-table); this module knows Superset 6.1's form-data and query-context shapes for the four chart
-kinds we use. Both are saved on the chart: the frontend draws from `params`, while the data
-API, cache warm-up and reports need `query_context` (without it they answer 400).
+The YAML says what a reader should see (a trend with its target line, a headline number, a
+table); this module knows Superset 6.1's form-data and query-context shapes for the chart kinds
+we use. Both are saved on the chart: the frontend draws from `params`, while the data API, cache
+warm-up and reports need `query_context` (without it they answer 400).
+
+What a chart needs from outside the YAML comes in a `ChartContext`: the dataset, how each column
+is shown (columns.yaml), the dataset's certified metrics, and — worked out by the sync from the
+serving warehouse — the target line and a headline number's comparison text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from caregov_superset.looks import DATE_FORMATS, GBP, NUMBER_FORMATS, ColumnLook, MetricSpec
 
 KINDS = {
     "line": "echarts_timeseries_line",
@@ -18,6 +24,9 @@ KINDS = {
     "table": "table",
 }
 NO_FILTER = "No filter"
+# Superset's conditional-formatting colours: the RAG column is coloured by its words.
+RAG_COLOURS = {"Green": "#ACE1C4", "Amber": "#FDE380", "Red": "#EFA1AA"}
+TARGET_COLOUR = "#B03A2E"
 
 
 @dataclass(frozen=True)
@@ -28,35 +37,48 @@ class ChartSpec:
     title: str
     dataset: str
     kind: str
+    description: str
     width: int = 6
     height: int = 50
     x: str | None = None
     series: str | None = None
     where: str | None = None
-    metrics: tuple[dict[str, str], ...] = ()
-    metric: dict[str, str] | None = None
-    format: str = "SMART_NUMBER"
+    metrics: tuple[str | dict[str, str], ...] = ()
+    metric: str | dict[str, str] | None = None
+    format: str | None = None  # a format name of columns.yaml; default: the metric's
     columns: str | tuple[str, ...] = ()
     order_by: str | None = None
+    ascending: bool = False
     row_limit: int = 10000
     stack: bool = False
-    formats: tuple[tuple[str, str], ...] = ()
-    description: str = ""
+    totals: bool = False  # label each stacked bar with its total
+    horizontal: bool = False  # a bar chart of categories (x is not a month)
+    target: str | None = None  # metric id whose target is drawn as a line
+    subtitle_from: str | None = None  # metric id whose changes a big number shows
+    period_filter: bool = True  # False: the Period filter leaves this chart alone
+    time_range: str = NO_FILTER  # the months shown until a reader picks a Period
 
     @classmethod
     def from_yaml(cls, raw: dict[str, Any]) -> ChartSpec:
+        key = raw.get("key")
         if raw.get("kind") not in KINDS:
-            raise ValueError(f"chart {raw.get('key')!r}: kind must be one of {sorted(KINDS)}")
+            raise ValueError(f"chart {key!r}: kind must be one of {sorted(KINDS)}")
+        if not str(raw.get("description", "")).strip():
+            raise ValueError(f"chart {key!r}: every chart needs a one-line description")
         values = dict(raw)
+        values["description"] = " ".join(str(raw["description"]).split())
         values["metrics"] = tuple(raw.get("metrics", ()))
         for metric in [*values["metrics"], *([raw["metric"]] if raw.get("metric") else [])]:
             # An unquoted comma in a YAML flow mapping silently splits the SQL in two.
-            if set(metric) != {"label", "sql"}:
+            if isinstance(metric, dict) and not {"label", "sql"} <= set(metric) <= {
+                "label",
+                "sql",
+                "format",
+            }:
                 raise ValueError(
-                    f"chart {raw.get('key')!r}: a metric needs exactly 'label' and 'sql' "
-                    f"(got {sorted(metric)}); quote SQL that contains commas"
+                    f"chart {key!r}: a metric is a certified metric's name or has 'label' and "
+                    f"'sql' (and 'format'); got {sorted(metric)}; quote SQL that contains commas"
                 )
-        values["formats"] = tuple(sorted((raw.get("formats") or {}).items()))
         columns = raw.get("columns", ())
         values["columns"] = columns if isinstance(columns, str) else tuple(columns)
         return cls(**values)
@@ -65,8 +87,33 @@ class ChartSpec:
     def viz_type(self) -> str:
         return KINDS[self.kind]
 
+    @property
+    def metric_refs(self) -> list[str | dict[str, str]]:
+        return [self.metric] if self.metric else list(self.metrics)
 
-def adhoc_metric(metric: dict[str, str]) -> dict[str, Any]:
+
+@dataclass(frozen=True)
+class Target:
+    """A target line: its value and the words of its legend entry."""
+
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    """What a chart's form data needs beyond its spec."""
+
+    dataset_id: int
+    time_column: str | None
+    columns: list[str]
+    looks: dict[str, ColumnLook] = field(default_factory=dict)
+    metrics: dict[str, MetricSpec] = field(default_factory=dict)
+    target: Target | None = None
+    subtitle: str | None = None
+
+
+def _adhoc_metric(metric: dict[str, str]) -> dict[str, Any]:
     """A SQL metric with its own label (`{label, sql}` in the YAML)."""
     return {
         "expressionType": "SQL",
@@ -75,6 +122,34 @@ def adhoc_metric(metric: dict[str, str]) -> dict[str, Any]:
         "hasCustomLabel": True,
         "optionName": "metric_" + "".join(c if c.isalnum() else "_" for c in metric["label"]),
     }
+
+
+def _metric(ref: str | dict[str, str], ctx: ChartContext) -> str | dict[str, Any]:
+    """A certified metric by name, or an ad-hoc one."""
+    if isinstance(ref, str):
+        if ref not in ctx.metrics:
+            raise ValueError(f"{ref!r} is not a certified metric of this dataset")
+        return ref
+    return _adhoc_metric(ref)
+
+
+def _number_format(spec: ChartSpec, ctx: ChartContext) -> str:
+    """The format name of the chart's numbers: its own, else its first metric's."""
+    if spec.format:
+        return spec.format
+    first = spec.metric_refs[0] if spec.metric_refs else None
+    if isinstance(first, str):
+        return ctx.metrics[first].format
+    if isinstance(first, dict) and first.get("format"):
+        return first["format"]
+    return "decimal"
+
+
+def _number_options(format_name: str, prefix: str = "y_axis_format") -> dict[str, Any]:
+    options: dict[str, Any] = {prefix: NUMBER_FORMATS.get(format_name, NUMBER_FORMATS["decimal"])}
+    if format_name == "money":
+        options["currency_format"] = GBP
+    return options
 
 
 def _adhoc_filters(spec: ChartSpec, time_column: str | None) -> list[dict[str, Any]]:
@@ -86,7 +161,7 @@ def _adhoc_filters(spec: ChartSpec, time_column: str | None) -> list[dict[str, A
                 "expressionType": "SIMPLE",
                 "subject": time_column,
                 "operator": "TEMPORAL_RANGE",
-                "comparator": NO_FILTER,
+                "comparator": spec.time_range,
             }
         )
     if spec.where:
@@ -104,81 +179,129 @@ def _base_axis(column: str, time_column: str | None) -> dict[str, Any]:
     return {"timeGrain": "P1M", **axis} if column == time_column else axis
 
 
-def _is_rate(column: str) -> bool:
-    return column.endswith(("_rate", "_pct", "_rate_12m")) or column.startswith("pct_")
+def target_layer(target: Target) -> dict[str, Any]:
+    """A dashed horizontal line at the target (Superset's formula annotation layer)."""
+    return {
+        "name": target.label,
+        "annotationType": "FORMULA",
+        "sourceType": "",
+        "value": repr(target.value),
+        "overrides": {"time_range": None},
+        "show": True,
+        "showLabel": True,
+        "showMarkers": False,
+        "hideLine": False,
+        "titleColumn": "",
+        "descriptionColumns": [],
+        "timeColumn": "",
+        "intervalEndColumn": "",
+        "color": TARGET_COLOUR,
+        "opacity": "",
+        "style": "dashed",
+        "width": 2,
+    }
 
 
-def form_data(
-    spec: ChartSpec, dataset_id: int, time_column: str | None, columns: list[str]
-) -> dict[str, Any]:
+def _table_options(spec: ChartSpec, ctx: ChartContext, columns: list[str]) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    time_format: str | None = None
+    for column in columns:
+        look = ctx.looks.get(column)
+        if look is None:
+            continue
+        if look.format in NUMBER_FORMATS:
+            config[column] = {"d3NumberFormat": NUMBER_FORMATS[look.format]}
+            if look.format == "money":
+                config[column]["currencyFormat"] = GBP
+        elif look.format in DATE_FORMATS and time_format is None:
+            time_format = DATE_FORMATS[look.format]  # a table's dates share one format
+    rag = [
+        {"column": column, "operator": "=", "targetValue": words, "colorScheme": colour}
+        for column in columns
+        if column.endswith("rag_label")
+        for words, colour in RAG_COLOURS.items()
+    ]
+    order = [f'["{spec.order_by}", {str(spec.ascending).lower()}]'] if spec.order_by else []
+    return {
+        "query_mode": "raw",
+        "all_columns": columns,
+        "order_by_cols": order,
+        "server_pagination": False,
+        "table_timestamp_format": time_format or DATE_FORMATS["date"],
+        "column_config": config,
+        "conditional_formatting": rag,
+        "show_cell_bars": False,
+        "include_search": True,
+        "allow_rearrange_columns": False,
+    }
+
+
+def form_data(spec: ChartSpec, ctx: ChartContext) -> dict[str, Any]:
     """The chart's `params`: what the Explore view and the dashboard render from."""
     data: dict[str, Any] = {
-        "datasource": f"{dataset_id}__table",
+        "datasource": f"{ctx.dataset_id}__table",
         "viz_type": spec.viz_type,
-        "adhoc_filters": _adhoc_filters(spec, time_column),
+        "adhoc_filters": _adhoc_filters(spec, ctx.time_column),
         "row_limit": spec.row_limit,
         "extra_form_data": {},
         "dashboards": [],
     }
     if spec.kind == "table":
-        data.update(
-            query_mode="raw",
-            all_columns=columns,
-            order_by_cols=[f'["{spec.order_by}", false]'] if spec.order_by else [],
-            server_pagination=False,
-            table_timestamp_format="%Y-%m-%d",
-            column_config={
-                **{c: {"d3NumberFormat": ".1%"} for c in columns if _is_rate(c)},
-                **{c: {"d3NumberFormat": fmt} for c, fmt in spec.formats},
-            },
-            show_cell_bars=False,
-            include_search=True,
-        )
+        columns = ctx.columns if spec.columns == "all" else list(spec.columns)
+        data.update(_table_options(spec, ctx, columns))
     elif spec.kind == "big_number":
         assert spec.metric and spec.x, f"big_number chart {spec.key} needs metric and x"
         data.update(
             x_axis=spec.x,
             time_grain_sqla="P1M",
-            metric=adhoc_metric(spec.metric),
-            y_axis_format=spec.format,
+            metric=_metric(spec.metric, ctx),
             show_trend_line=True,
+            show_timestamp=True,
             start_y_axis_at_zero=False,
-            compare_lag=1,
-            compare_suffix="on the month before",
-            time_format="smart_date",
+            time_format="%b %Y",
+            subtitle=ctx.subtitle or "",
+            **_number_options(_number_format(spec, ctx)),
         )
     else:
-        assert spec.x and spec.metrics, f"{spec.kind} chart {spec.key} needs x and metrics"
+        assert spec.x and spec.metric_refs, f"{spec.kind} chart {spec.key} needs x and metrics"
+        categories = spec.x != ctx.time_column
         data.update(
             x_axis=spec.x,
             time_grain_sqla="P1M",
-            metrics=[adhoc_metric(m) for m in spec.metrics],
+            metrics=[_metric(m, ctx) for m in spec.metric_refs],
             groupby=[spec.series] if spec.series else [],
-            y_axis_format=spec.format,
             x_axis_time_format="%b %Y",
             x_axis_sort_asc=True,
             stack="Stack" if spec.stack else None,
+            show_value=spec.totals,
+            only_total=spec.totals,
+            orientation="horizontal" if spec.horizontal else "vertical",
             tooltipTimeFormat="%b %Y",
             show_legend=True,
-            legendType="scroll",
+            legendType="plain",
             legendOrientation="top",
             rich_tooltip=True,
             order_desc=True,
             series_limit=0,
             truncate_metric=True,
+            truncateXAxis=False,
             comparison_type="values",
-            annotation_layers=[],
+            annotation_layers=[target_layer(ctx.target)] if ctx.target else [],
+            **_number_options(_number_format(spec, ctx)),
         )
+        if categories:
+            data.update(x_axis_sort="", x_axis_sort_asc=True, x_axis_title_margin=15)
     return data
 
 
-def query_context(
-    spec: ChartSpec, dataset_id: int, time_column: str | None, params: dict[str, Any]
-) -> dict[str, Any]:
+def query_context(spec: ChartSpec, ctx: ChartContext, params: dict[str, Any]) -> dict[str, Any]:
     """The saved query the data API, warm-up and reports run for this chart."""
+    time_column = ctx.time_column
     query: dict[str, Any] = {
         "filters": (
-            [{"col": time_column, "op": "TEMPORAL_RANGE", "val": NO_FILTER}] if time_column else []
+            [{"col": time_column, "op": "TEMPORAL_RANGE", "val": spec.time_range}]
+            if time_column
+            else []
         ),
         "extras": {"having": "", "where": f"({spec.where})" if spec.where else ""},
         "applied_time_extras": {},
@@ -195,12 +318,13 @@ def query_context(
         query.update(
             columns=params["all_columns"],
             metrics=[],
-            orderby=[[spec.order_by, False]] if spec.order_by else [],
+            orderby=[[spec.order_by, spec.ascending]] if spec.order_by else [],
         )
     elif spec.kind == "big_number":
         assert spec.x and spec.metric
-        metric = adhoc_metric(spec.metric)
-        query.update(columns=[_base_axis(spec.x, time_column)], metrics=[metric], orderby=[])
+        query.update(
+            columns=[_base_axis(spec.x, time_column)], metrics=[params["metric"]], orderby=[]
+        )
     else:
         assert spec.x
         metrics = params["metrics"]
@@ -212,7 +336,7 @@ def query_context(
             orderby=[[metrics[0], False]],
         )
     return {
-        "datasource": {"id": dataset_id, "type": "table"},
+        "datasource": {"id": ctx.dataset_id, "type": "table"},
         "force": False,
         "queries": [query],
         "form_data": params,

@@ -10,11 +10,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 from typing import Any
 
 from caregov_superset import charts
-from caregov_superset.assets import PERIOD_FILTER, TEAM_FILTER, Assets, DashboardSpec
+from caregov_superset.assets import (
+    PERIOD_FILTER,
+    TEAM_FILTER,
+    Assets,
+    DashboardSpec,
+    FilterSpec,
+)
 from caregov_superset.client import SupersetClient
+from caregov_superset.facts import WarehouseFacts
+from caregov_superset.looks import MetricSpec
 from caregov_superset.reconcile import Inventory, differs, ensure
 from caregov_superset.report import SyncReport
 
@@ -40,6 +49,8 @@ class DatasetInfo:
     time_column: str | None
     team_column: str | None
     columns: list[str]
+    team_label_column: str | None = None
+    metrics: dict[str, MetricSpec] = dataclasses.field(default_factory=dict)
 
 
 def ensure_dashboard(
@@ -47,6 +58,7 @@ def ensure_dashboard(
     assets: Assets,
     spec: DashboardSpec,
     datasets: dict[str, DatasetInfo],
+    facts: WarehouseFacts,
     inventory: dict[str, Inventory],
     report: SyncReport,
 ) -> int:
@@ -64,7 +76,13 @@ def ensure_dashboard(
 
     chart_ids = {
         chart.key: ensure_chart(
-            client, spec, chart, datasets, dashboard_id, inventory["chart"], report
+            client,
+            spec,
+            chart,
+            context(assets, chart, datasets[chart.dataset], facts),
+            dashboard_id,
+            inventory["chart"],
+            report,
         )
         for chart in spec.charts
     }
@@ -92,21 +110,35 @@ def ensure_dashboard(
     return dashboard_id
 
 
+def context(
+    assets: Assets, chart: charts.ChartSpec, dataset: DatasetInfo, facts: WarehouseFacts
+) -> charts.ChartContext:
+    """What `chart` needs beyond its spec: its dataset, the columns' looks, the certified
+    metrics, its target line and its comparison text."""
+    return charts.ChartContext(
+        dataset_id=dataset.id,
+        time_column=dataset.time_column,
+        columns=dataset.columns,
+        looks=assets.columns,
+        metrics=dataset.metrics,
+        target=facts.targets.get(chart.target) if chart.target else None,
+        subtitle=facts.comparisons.get(chart.subtitle_from) if chart.subtitle_from else None,
+    )
+
+
 def ensure_chart(
     client: SupersetClient,
     dashboard: DashboardSpec,
     chart: charts.ChartSpec,
-    datasets: dict[str, DatasetInfo],
+    ctx: charts.ChartContext,
     dashboard_id: int,
     inventory: Inventory,
     report: SyncReport,
 ) -> int:
-    dataset = datasets[chart.dataset]
     if chart.kind != "table" and chart.x is None:
-        chart = dataclasses.replace(chart, x=dataset.time_column)
-    columns = dataset.columns if chart.columns == "all" else list(chart.columns)
-    params = charts.form_data(chart, dataset.id, dataset.time_column, columns)
-    query_context = charts.query_context(chart, dataset.id, dataset.time_column, params)
+        chart = dataclasses.replace(chart, x=ctx.time_column)
+    params = charts.form_data(chart, ctx)
+    query_context = charts.query_context(chart, ctx, params)
     uuid = dashboard.chart_uuid(chart)
     existing = inventory.find(uuid)
     payload: dict[str, Any] = {
@@ -115,7 +147,7 @@ def ensure_chart(
         "description": chart.description or None,
         "params": json.dumps(params, sort_keys=True),
         "query_context": json.dumps(query_context, sort_keys=True),
-        "datasource_id": dataset.id,
+        "datasource_id": ctx.dataset_id,
         "datasource_type": "table",
     }
     label = f"chart {dashboard.slug}/{chart.key}"
@@ -151,13 +183,14 @@ def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
         "HEADER_ID": {"id": "HEADER_ID", "type": "HEADER", "meta": {"text": spec.title}},
         "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
     }
+    introduction = f"**{spec.title}.** {spec.description}"
     rows = [("ROW-about", ["MARKDOWN-about"])]
     nodes["MARKDOWN-about"] = {
         "type": "MARKDOWN",
         "id": "MARKDOWN-about",
         "children": [],
         "parents": ["ROOT_ID", "GRID_ID", "ROW-about"],
-        "meta": {"width": 12, "height": 8, "code": f"**{spec.title}.** {spec.description}"},
+        "meta": {"width": 12, "height": _text_height(spec.description), "code": introduction},
     }
     for number, row in enumerate(spec.rows):
         row_id = f"ROW-{number}"
@@ -191,48 +224,70 @@ def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
     return nodes
 
 
+def _text_height(text: str) -> int:
+    """Grid units a full-width paragraph needs (about 170 characters a line at 1600 px)."""
+    return 5 + 3 * math.ceil(len(text) / 170)
+
+
 def metadata(
     spec: DashboardSpec, chart_ids: dict[str, int], datasets: dict[str, DatasetInfo]
 ) -> dict[str, Any]:
-    """json_metadata: the native filters (period, team) scoped to the charts they can filter."""
-    filters = []
-    for name in spec.filters:
-        if name == PERIOD_FILTER:
-            applies = [c for c in spec.charts if datasets[c.dataset].time_column]
-            filters.append(
-                _native_filter(
-                    "NATIVE_FILTER-period",
-                    "Period",
-                    "filter_time",
-                    [{}],
-                    "Months shown in every chart with a month axis.",
-                    {},
-                )
-                | _scope(spec, chart_ids, applies)
-            )
-        elif name == TEAM_FILTER:
-            team_level = [c for c in spec.charts if datasets[c.dataset].team_column]
-            source = datasets[team_level[0].dataset]
-            filters.append(
-                _native_filter(
-                    "NATIVE_FILTER-team",
-                    "Team",
-                    "filter_select",
-                    [{"datasetId": source.id, "column": {"name": source.team_column}}],
-                    "Teams shown in the team-level tables.",
-                    {
-                        "enableEmptyFilter": False,
-                        "defaultToFirstItem": False,
-                        "multiSelect": True,
-                        "searchAllOptions": False,
-                        "inverseSelection": False,
-                    },
-                )
-                | _scope(spec, chart_ids, team_level)
-            )
-        else:
-            raise ValueError(f"dashboard {spec.slug}: unknown filter {name!r}")
+    """json_metadata: the native filters, each scoped to the charts it can filter (a chart it
+    cannot filter shows no filter mark, and its title says it is council-wide)."""
+    filters = [
+        _filter(spec, chart_ids, datasets, number, wanted)
+        for number, wanted in enumerate(spec.filters)
+    ]
     return {**METADATA_DEFAULTS, "native_filter_configuration": filters}
+
+
+def _filter(
+    spec: DashboardSpec,
+    chart_ids: dict[str, int],
+    datasets: dict[str, DatasetInfo],
+    number: int,
+    wanted: FilterSpec,
+) -> dict[str, Any]:
+    select_options = {
+        "enableEmptyFilter": False,
+        "defaultToFirstItem": False,
+        "multiSelect": True,
+        "searchAllOptions": False,
+        "inverseSelection": False,
+    }
+    if wanted.kind == PERIOD_FILTER:
+        applies = [c for c in spec.charts if datasets[c.dataset].time_column and c.period_filter]
+        return _native_filter(
+            "NATIVE_FILTER-period",
+            wanted.name,
+            "filter_time",
+            [{}],
+            "Months shown in the charts with a month axis (not the headline numbers, which"
+            " always show the latest month).",
+            {},
+        ) | _scope(spec, chart_ids, applies)
+    if wanted.kind == TEAM_FILTER:
+        applies = [c for c in spec.charts if datasets[c.dataset].team_column]
+        source = datasets[applies[0].dataset]
+        return _native_filter(
+            "NATIVE_FILTER-team",
+            wanted.name,
+            "filter_select",
+            [{"datasetId": source.id, "column": {"name": source.team_label_column}}],
+            "Teams shown in the team-level charts and tables; charts marked council-wide do"
+            " not change.",
+            select_options,
+        ) | _scope(spec, chart_ids, applies)
+    assert wanted.dataset and wanted.column
+    applies = [c for c in spec.charts if c.dataset == wanted.dataset]
+    return _native_filter(
+        f"NATIVE_FILTER-{number}-{wanted.column}",
+        wanted.name,
+        "filter_select",
+        [{"datasetId": datasets[wanted.dataset].id, "column": {"name": wanted.column}}],
+        f"{wanted.name}s shown in the charts built on the same data.",
+        select_options,
+    ) | _scope(spec, chart_ids, applies)
 
 
 def _native_filter(

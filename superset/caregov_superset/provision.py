@@ -1,8 +1,10 @@
 """Provision the warehouse connection and the certified, documented `marts` datasets.
 
 Descriptions come from the dbt manifest of the published build, so the words a BI user reads
-in Superset are the ones the dbt docs (and their tests) carry. Columns are refreshed from the
-warehouse first, so a column dbt added last night appears before its description is set.
+in Superset are the ones the dbt docs (and their tests) carry; display names from columns.yaml;
+certified metrics (rates worked out from their parts) from datasets.yaml. Columns are refreshed
+from the warehouse first, so a column dbt added last night appears before its description is
+set. Metrics a user added in Superset are kept.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from caregov.errors import CaregovError
 from caregov.settings import Settings
 from caregov_superset.assets import Assets, DatasetSpec, TableDocs
 from caregov_superset.client import SupersetClient
+from caregov_superset.looks import GBP, NUMBER_FORMATS, ColumnLook, MetricSpec
 from caregov_superset.reconcile import Inventory, ensure
 from caregov_superset.report import SyncReport
 
@@ -63,6 +66,19 @@ def check_assets(assets: Assets, tables: dict[str, list[str]]) -> None:
             problems += [
                 f"{dashboard.slug}/{chart.key}: column {chart.dataset}.{c}" for c in missing
             ]
+            certified = {m.name for m in assets.by_table[chart.dataset].metrics}
+            problems += [
+                f"{dashboard.slug}/{chart.key}: metric {chart.dataset}.{m}"
+                for m in chart.metric_refs
+                if isinstance(m, str) and m not in certified
+            ]
+    problems += [
+        f"column {table}.{column} has no look in columns.yaml"
+        for table, columns in tables.items()
+        if table in assets.by_table
+        for column in columns
+        if column not in assets.columns
+    ]
     if problems:
         raise CaregovError(
             "the Superset assets name what the serving warehouse does not have: "
@@ -144,7 +160,8 @@ def ensure_dataset(
         # dbt added or dropped a column: have Superset re-read the table first.
         client.request("PUT", f"/api/v1/dataset/{pk}/refresh")
         current = client.get("dataset", pk)
-    desired_columns, columns_changed = _columns(current["columns"], spec, docs)
+    desired_columns, columns_changed = _columns(current["columns"], spec, docs, assets.columns)
+    desired_metrics, metrics_changed = _metrics(current.get("metrics", []), spec, assets)
     desired: dict[str, Any] = {
         "description": docs.description if docs else "",
         "extra": dataset_extra(assets, warehouse_build),
@@ -160,8 +177,12 @@ def ensure_dataset(
     ]
     if columns_changed:
         changed.append("columns")
+    if metrics_changed:
+        changed.append("metrics")
     if changed:
-        client.update("dataset", pk, {**desired, "columns": desired_columns})
+        client.update(
+            "dataset", pk, {**desired, "columns": desired_columns, "metrics": desired_metrics}
+        )
         if outcome != "created":
             report.record("updated", f"{label} ({', '.join(changed)})")
     elif outcome != "created":
@@ -170,18 +191,85 @@ def ensure_dataset(
 
 
 def _columns(
-    current: list[dict[str, Any]], spec: DatasetSpec, docs: TableDocs | None
+    current: list[dict[str, Any]],
+    spec: DatasetSpec,
+    docs: TableDocs | None,
+    looks: dict[str, ColumnLook],
 ) -> tuple[list[dict[str, Any]], bool]:
-    """The dataset's columns with dbt descriptions; and whether any differs from Superset's."""
+    """The dataset's columns with dbt descriptions and display names; and whether any differs
+    from Superset's."""
     columns, changed = [], False
     for column in current:
-        want_description = (docs.columns.get(column["column_name"], "") if docs else "") or None
-        want_dttm = bool(column.get("is_dttm")) or column["column_name"] == spec.time_column
-        if (column.get("description") or None) != want_description or bool(
-            column.get("is_dttm")
-        ) != want_dttm:
+        name = column["column_name"]
+        want = {
+            "description": (docs.columns.get(name, "") if docs else "") or None,
+            "verbose_name": looks[name].label if name in looks else None,
+            "is_dttm": bool(column.get("is_dttm")) or name == spec.time_column,
+        }
+        if any((column.get(k) or None) != (v or None) for k, v in want.items()):
             changed = True
         payload = {key: column[key] for key in COLUMN_FIELDS if key in column}
-        payload.update(description=want_description, is_dttm=want_dttm)
+        payload.update(want)
         columns.append(payload)
     return columns, changed
+
+
+def _metrics(
+    current: list[dict[str, Any]], spec: DatasetSpec, assets: Assets
+) -> tuple[list[dict[str, Any]], bool]:
+    """The dataset's metrics: the certified ones as datasets.yaml defines them (updated in
+    place by name), then every other metric as it is (a user's own are kept)."""
+    by_name = {m["metric_name"]: m for m in current}
+    certification = {
+        "certification": {
+            "certified_by": assets.certified_by,
+            "details": assets.certification_details,
+        }
+    }
+    metrics, changed = [], False
+    for metric in spec.metrics:
+        want = _metric_payload(metric, certification)
+        have = by_name.pop(metric.name, None)
+        if have is None or any(_differs(have.get(k), v) for k, v in want.items()):
+            changed = True
+        metrics.append({**({"id": have["id"]} if have else {}), **want})
+    for kept in by_name.values():
+        metrics.append({k: kept[k] for k in METRIC_FIELDS if k in kept})
+    return metrics, changed
+
+
+METRIC_FIELDS = (
+    "id",
+    "metric_name",
+    "verbose_name",
+    "expression",
+    "d3format",
+    "currency",
+    "description",
+    "extra",
+    "metric_type",
+    "warning_text",
+)
+
+
+def _metric_payload(metric: MetricSpec, certification: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "metric_name": metric.name,
+        "verbose_name": metric.label,
+        "expression": metric.sql,
+        "d3format": NUMBER_FORMATS.get(metric.format),
+        "currency": GBP if metric.format == "money" else None,
+        "description": metric.description,
+        "extra": json.dumps(certification, sort_keys=True),
+    }
+
+
+def _differs(have: Any, want: Any) -> bool:
+    """Superset returns JSON fields (extra, currency) as text or as objects: compare parsed."""
+
+    def parsed(value: Any) -> Any:
+        if isinstance(value, str) and value[:1] in "{[":
+            return json.loads(value)
+        return value or None
+
+    return bool(parsed(have) != parsed(want))

@@ -4,9 +4,10 @@
   and data access only to the certified `marts` datasets the dashboards are built on.
 - **BI Analyst** explores and uses SQL Lab, on the warehouse's `marts` schema only (schema
   access, not database access, so other schemas of the file stay out of reach).
-- **Team <team_id>** roles carry a row-level security rule on every team-level dataset, so a
-  user given one sees only that team's rows in charts and dashboards. Teams are read from the
-  serving warehouse. Row-level security does not reach SQL Lab (and could not: `CALL query(…)`
+- **Team: <team name>** roles (e.g. "Team: Occupational Therapy Service") carry a row-level
+  security rule on every team-level dataset, so a user given one sees only that team's rows in
+  charts and dashboards. Teams are read from the serving warehouse; the rules filter on the
+  team's code, and a renamed team's role is renamed in place, keeping its members. Row-level security does not reach SQL Lab (and could not: `CALL query(…)`
   hides its tables from Superset), so BI Analysts are council-wide by rule; the rule's
   description says so where administrators read it.
 """
@@ -16,9 +17,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import duckdb
-
-from caregov.settings import Settings
 from caregov_superset import rison
 from caregov_superset.assets import Assets
 from caregov_superset.client import SupersetClient
@@ -29,7 +27,9 @@ log = logging.getLogger(__name__)
 
 GOVERNANCE_VIEWER = "Governance Viewer"
 BI_ANALYST = "BI Analyst"
-TEAM_ROLE_PREFIX = "Team "
+TEAM_ROLE_PREFIX = "Team: "
+# The row-level security rules are named by the team's code, which never changes.
+TEAM_RULE_PREFIX = "Team "
 
 # What a dashboard reader needs, taken from Superset's Gamma role minus every write, export,
 # Explore and SQL Lab permission.
@@ -70,11 +70,9 @@ ANALYST_BASE_ROLES = ("Gamma", "sql_lab")
 
 def ensure_security(
     client: SupersetClient,
-    settings: Settings,
     assets: Assets,
-    database_id: int,
     datasets: dict[str, DatasetInfo],
-    dashboard_ids: dict[str, int],
+    team_names: dict[str, str],
     report: SyncReport,
 ) -> None:
     """Create or update both roles, one role and RLS rule per team."""
@@ -104,10 +102,35 @@ def ensure_security(
 
     team_tables = {t: d for t, d in datasets.items() if d.team_column}
     rules = {row["name"]: row for row in client.iter_list("rowlevelsecurity")}
-    for team_id in teams(settings, assets):
-        role_id = ensure_role(client, f"{TEAM_ROLE_PREFIX}{team_id}", set(), roles, report)
+    for team_id, team_name in sorted(team_names.items()):
+        role_name = f"{TEAM_ROLE_PREFIX}{team_name}"
+        _rename_team_role(client, team_id, role_name, rules, roles, report)
+        role_id = ensure_role(client, role_name, set(), roles, report)
         for table, info in team_tables.items():
-            ensure_rls(client, team_id, role_id, table, info, rules, report)
+            ensure_rls(client, team_id, team_name, role_id, table, info, rules, report)
+
+
+def _rename_team_role(
+    client: SupersetClient,
+    team_id: str,
+    role_name: str,
+    rules: dict[str, dict[str, Any]],
+    roles: dict[str, dict[str, Any]],
+    report: SyncReport,
+) -> None:
+    """The role a team's rules already name keeps its members under the team's current name."""
+    if role_name in roles:
+        return
+    for name, rule in rules.items():
+        if name.startswith(f"{TEAM_RULE_PREFIX}{team_id}:") and rule.get("roles"):
+            old = rule["roles"][0]
+            role = next((r for r in roles.values() if int(r["id"]) == int(old["id"])), None)
+            if role is None:
+                return
+            client.request("PUT", f"/api/v1/security/roles/{old['id']}", json={"name": role_name})
+            report.record("updated", f"role {role['name']!r} renamed {role_name!r}")
+            roles[role_name] = {**roles.pop(role["name"]), "name": role_name}
+            return
 
 
 def permission_catalogue(client: SupersetClient) -> dict[tuple[str, str], int]:
@@ -163,25 +186,10 @@ def ensure_role(
     return role_id
 
 
-def teams(settings: Settings, assets: Assets) -> list[str]:
-    """Every team id found in the serving warehouse's team-level marts."""
-    selects = [
-        f'select distinct "{d.team_column}" as team from {d.schema}."{d.table}"'
-        for d in assets.datasets
-        if d.team_column
-    ]
-    if not selects:
-        return []
-    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
-        rows = connection.execute(
-            f"select team from ({' union '.join(selects)}) where team is not null order by team"
-        ).fetchall()
-    return [str(team) for (team,) in rows]
-
-
 def ensure_rls(
     client: SupersetClient,
     team_id: str,
+    team_name: str,
     role_id: int,
     table: str,
     info: DatasetInfo,
@@ -189,7 +197,7 @@ def ensure_rls(
     report: SyncReport,
 ) -> None:
     """A Regular RLS rule: members of the team's role see only that team's rows of `table`."""
-    name = f"{TEAM_ROLE_PREFIX}{team_id}: {table}"
+    name = f"{TEAM_RULE_PREFIX}{team_id}: {table}"
     quoted = team_id.replace("'", "''")
     desired: dict[str, Any] = {
         "name": name,
@@ -199,7 +207,7 @@ def ensure_rls(
         "group_key": "team",
         "clause": f"{info.team_column} = '{quoted}'",
         "description": (
-            f"Members of {TEAM_ROLE_PREFIX}{team_id} see only that team's rows in charts and"
+            f"Members of {TEAM_ROLE_PREFIX}{team_name} see only that team's rows in charts and"
             " dashboards. SQL Lab is not limited: do not give a BI Analyst role to someone who"
             " may see one team only."
         ),

@@ -23,6 +23,7 @@ from caregov_superset.assets import (
 )
 from caregov_superset.client import SupersetClient
 from caregov_superset.dashboards import DatasetInfo, ensure_dashboard
+from caregov_superset.facts import read_facts
 from caregov_superset.provision import (
     check_assets,
     ensure_database,
@@ -88,12 +89,25 @@ def _sync(settings: Settings, client: SupersetClient | None, assets_dir: Path) -
             inventory["dataset"],
             report,
         )
-        datasets[spec.table] = DatasetInfo(dataset_id, spec.time_column, spec.team_column, columns)
-    dashboard_ids = {
-        spec.slug: ensure_dashboard(client, assets, spec, datasets, inventory, report)
-        for spec in assets.dashboards
-    }
-    ensure_security(client, settings, assets, database_id, datasets, dashboard_ids, report)
+        datasets[spec.table] = DatasetInfo(
+            dataset_id,
+            spec.time_column,
+            spec.team_column,
+            columns,
+            spec.team_label_column,
+            {metric.name: metric for metric in spec.metrics},
+        )
+    facts = read_facts(
+        settings,
+        [
+            (d.table, d.team_column, d.team_label_column)
+            for d in assets.datasets
+            if d.team_column and d.team_label_column
+        ],
+    )
+    for dashboard in assets.dashboards:
+        ensure_dashboard(client, assets, dashboard, datasets, facts, inventory, report)
+    ensure_security(client, assets, datasets, facts.team_names, report)
     report.unmanaged = unmanaged(assets, inventory)
     return report
 

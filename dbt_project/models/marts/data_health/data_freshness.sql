@@ -24,7 +24,7 @@ loads as (
 
 ),
 
-final as (
+judged as (
 
     select
         cast(entities.entity as varchar) as entity,
@@ -44,6 +44,19 @@ final as (
         > entities.expected_cadence_days + entities.grace_days as is_stale
     from entities
     left join loads on entities.entity = loads.entity
+
+),
+
+final as (
+
+    select
+        judged.*,
+        case
+            when judged.last_as_at is null then 'Never delivered'
+            when judged.is_stale then 'Stale'
+            else 'Up to date'
+        end as freshness_label
+    from judged
 
 )
 

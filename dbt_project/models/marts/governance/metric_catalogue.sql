@@ -19,7 +19,14 @@ final as (
         cast(target as double) as target,
         cast(amber_threshold as double) as amber_threshold,
         cast(source_standard as varchar) as source_standard,
-        cast(dashboard as varchar) as dashboard
+        cast(dashboard as varchar) as dashboard,
+        {{ code_label('quality_statement', 'cqc_quality_statement') }} as quality_statement,
+        {{ display_measure('cast(target as double)', 'unit') }} as target_display,
+        case polarity
+            when 'higher_is_better' then 'Higher is better'
+            when 'lower_is_better' then 'Lower is better'
+            else 'Neither higher nor lower is better'
+        end as polarity_label
     from catalogue
 
 )

@@ -40,7 +40,7 @@ final as (
         workstream,
         cqc_quality_statement,
         {{ code_label('quality_statement', 'cqc_quality_statement') }} as quality_statement,
-        title,
+        title as action,
         owner_role,
         start_date,
         original_due_date,

@@ -1,0 +1,69 @@
+"""What the dashboards take from the serving warehouse at sync time.
+
+A chart's target line comes from the metric catalogue (the seed a council reviews), a headline
+number's comparison text from the scorecard, and team names from the team-level marts. Reading
+them at sync keeps one source for each: `refresh_dashboards` syncs after every publish, so a
+changed target or a new month reaches the dashboards with the numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+
+from caregov.settings import Settings
+from caregov_superset.charts import Target
+
+
+@dataclass(frozen=True)
+class WarehouseFacts:
+    """Targets and comparison texts by metric id; team names by team id."""
+
+    targets: dict[str, Target] = field(default_factory=dict)
+    comparisons: dict[str, str] = field(default_factory=dict)
+    team_names: dict[str, str] = field(default_factory=dict)
+
+
+def read_facts(settings: Settings, team_tables: list[tuple[str, str, str]]) -> WarehouseFacts:
+    """Read the facts; `team_tables` are (table, team id column, team name column)."""
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        targets = {
+            metric_id: Target(float(target), f"Target {display}")
+            for metric_id, target, display in con.execute(
+                "select metric_id, target, target_display from marts.metric_catalogue"
+                " where target is not null"
+            ).fetchall()
+        }
+        comparisons = {
+            metric_id: comparison(period_end, on_month, on_year)
+            for metric_id, period_end, on_month, on_year in con.execute(
+                "select metric_id, period_end, change_on_month_display, change_on_year_display"
+                " from marts.governance_scorecard"
+            ).fetchall()
+        }
+        names: dict[str, str] = {}
+        for table, id_column, name_column in team_tables:
+            names.update(
+                con.execute(
+                    f'select distinct "{id_column}", "{name_column}" from marts."{table}"'
+                    f' where "{id_column}" is not null'
+                ).fetchall()
+            )
+    return WarehouseFacts(targets, comparisons, names)
+
+
+def comparison(period_end: dt.date | None, on_month: str | None, on_year: str | None) -> str:
+    """`−0.4 pp on Feb 2026 · −7.7 pp on Mar 2025`: the change on the month before and on the
+    same month a year before (percentage points for rates)."""
+    if period_end is None:
+        return ""
+    month_before = (period_end.replace(day=1) - dt.timedelta(days=1)).strftime("%b %Y")
+    year_before = period_end.replace(year=period_end.year - 1, day=1).strftime("%b %Y")
+    parts = [
+        f"{change} on {when}"
+        for change, when in ((on_month, month_before), (on_year, year_before))
+        if change
+    ]
+    return " · ".join(parts)
