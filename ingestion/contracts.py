@@ -386,11 +386,31 @@ IMPROVEMENT_ACTIONS = Entity(
     rules=(_required_when("completed_date", "status = 'complete'", "when status is complete"),),
 )  # fmt: skip
 
+# The governance lead's notes: events (a new system live, a strategy launched), board decisions
+# and commentary on a metric's month. Their words are kept (they are the point): they are about
+# services and decisions, written for the board, and must not name people (README, Security);
+# spreadsheet formulas are held back as in every text column.
+GOVERNANCE_NOTES = Entity(
+    "governance_notes", "improvement_plan", "snapshot", ("note_id",),
+    (
+        Column("note_id", required=True),
+        _enum("note_type", ("event", "decision", "commentary"), True),
+        Column("note_date", "date", True),
+        Column(
+            "metric_id", pattern=r"[a-z][a-z0-9_]*",
+            pattern_hint="a metric id such as workforce_turnover_rate_12m",
+        ),
+        Column("title", required=True),
+        Column("detail"),
+    ),
+    rules=(_required_when("metric_id", "note_type = 'commentary'", "for commentary"),),
+)  # fmt: skip
+
 ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (
         HR_WORKERS, HR_POSTS, CM_PEOPLE, CM_EVENTS, COMPLAINTS, FINANCE_LEDGER,
-        PROVIDER_INVOICES, IMPROVEMENT_ACTIONS,
+        PROVIDER_INVOICES, IMPROVEMENT_ACTIONS, GOVERNANCE_NOTES,
     )
 }  # fmt: skip
 

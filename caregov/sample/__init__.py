@@ -20,6 +20,7 @@ from caregov.sample.casework import REQUESTS_PER_YEAR, Casework
 from caregov.sample.complaints import write_complaints
 from caregov.sample.finance import write_invoices, write_ledger
 from caregov.sample.improvement import write_actions
+from caregov.sample.notes import write_notes
 from caregov.sample.organisation import teams_for_scale
 from caregov.sample.schema import LAYOUTS
 from caregov.sample.timeline import Timeline, default_start
@@ -110,7 +111,7 @@ def generate_council(
     )
     with progress("Generating case histories", total=expected_people) as bar:
         casework.run(advance=bar.advance)
-    with progress("Writing complaints, finance and improvement plans", total=4) as bar:
+    with progress("Writing complaints, finance and improvement plans", total=5) as bar:
         write_complaints(casework, timeline, seed, scale, outputs["complaints"])
         bar.advance()
         write_ledger(timeline, seed, replicas, per_team, outputs["finance_ledger"])
@@ -118,6 +119,8 @@ def generate_council(
         write_invoices(timeline, seed, scale, outputs["provider_invoices"])
         bar.advance()
         write_actions(timeline, seed, outputs["improvement_actions"])
+        bar.advance()
+        write_notes(timeline, outputs["governance_notes"])
         bar.advance()
 
     summary = GenerateSummary(out, start, months, seed, scale, messy)

@@ -136,6 +136,12 @@ LAYOUTS: dict[str, Layout] = {
             "start_date:date original_due_date:date current_due_date:date "
             "completed_date:date status:enum percent_complete:int last_updated_date:date",
         ),
+        _layout(
+            "governance_notes",
+            "improvement_plan",
+            "snapshot",
+            "note_id note_type:enum note_date:date metric_id title detail",
+        ),
     )
 }
 

@@ -20,7 +20,8 @@ lake as (
         + (select count(*) from {{ ref('stg_complaints__complaints') }})
         + (select count(*) from {{ ref('stg_finance__ledger') }})
         + (select count(*) from {{ ref('stg_finance__provider_invoices') }})
-        + (select count(*) from {{ ref('stg_improvement_plan__actions') }}) as lake_rows
+        + (select count(*) from {{ ref('stg_improvement_plan__actions') }})
+        + (select count(*) from {{ ref('stg_improvement_plan__notes') }}) as lake_rows
 
 ),
 

@@ -111,6 +111,7 @@ class ChartContext:
     metrics: dict[str, MetricSpec] = field(default_factory=dict)
     target: Target | None = None
     subtitle: str | None = None
+    annotation_layers: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _adhoc_metric(metric: dict[str, str]) -> dict[str, Any]:
@@ -286,7 +287,10 @@ def form_data(spec: ChartSpec, ctx: ChartContext) -> dict[str, Any]:
             truncate_metric=True,
             truncateXAxis=False,
             comparison_type="values",
-            annotation_layers=[target_layer(ctx.target)] if ctx.target else [],
+            annotation_layers=[
+                *([target_layer(ctx.target)] if ctx.target else []),
+                *ctx.annotation_layers,
+            ],
             **_number_options(_number_format(spec, ctx)),
         )
         if categories:
@@ -310,7 +314,12 @@ def query_context(spec: ChartSpec, ctx: ChartContext, params: dict[str, Any]) ->
         "url_params": {},
         "custom_params": {},
         "custom_form_data": {},
-        "annotation_layers": [],
+        # The server fetches what native layers hold; formula lines are drawn by the browser.
+        "annotation_layers": [
+            layer
+            for layer in params.get("annotation_layers", [])
+            if layer.get("sourceType") == "NATIVE"
+        ],
         "time_offsets": [],
         "post_processing": [],
     }

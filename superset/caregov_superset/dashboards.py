@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from caregov_superset import charts
+from caregov_superset.annotations import NoteLayers, event_layer
 from caregov_superset.assets import (
     PERIOD_FILTER,
     TEAM_FILTER,
@@ -59,6 +60,7 @@ def ensure_dashboard(
     spec: DashboardSpec,
     datasets: dict[str, DatasetInfo],
     facts: WarehouseFacts,
+    layers: NoteLayers,
     inventory: dict[str, Inventory],
     report: SyncReport,
 ) -> int:
@@ -79,7 +81,7 @@ def ensure_dashboard(
             client,
             spec,
             chart,
-            context(assets, chart, datasets[chart.dataset], facts),
+            context(assets, chart, datasets[chart.dataset], facts, layers),
             dashboard_id,
             inventory["chart"],
             report,
@@ -110,11 +112,27 @@ def ensure_dashboard(
     return dashboard_id
 
 
+EVENT_COLOUR = "#5D6D7E"
+COMMENTARY_COLOUR = "#1F618D"
+
+
 def context(
-    assets: Assets, chart: charts.ChartSpec, dataset: DatasetInfo, facts: WarehouseFacts
+    assets: Assets,
+    chart: charts.ChartSpec,
+    dataset: DatasetInfo,
+    facts: WarehouseFacts,
+    layers: NoteLayers,
 ) -> charts.ChartContext:
     """What `chart` needs beyond its spec: its dataset, the columns' looks, the certified
-    metrics, its target line and its comparison text."""
+    metrics, its target line, its comparison text, and the notes it shows: a chart with a month
+    axis shows the governance events and board decisions, and one about a single metric (its
+    target) that metric's commentary."""
+    notes = []
+    over_time = chart.kind in {"line", "bar"} and not chart.horizontal and dataset.time_column
+    if over_time and layers.events is not None:
+        notes.append(event_layer("Events and decisions", layers.events, EVENT_COLOUR))
+    if over_time and chart.target in layers.commentary:
+        notes.append(event_layer("Commentary", layers.commentary[chart.target], COMMENTARY_COLOUR))
     return charts.ChartContext(
         dataset_id=dataset.id,
         time_column=dataset.time_column,
@@ -123,6 +141,7 @@ def context(
         metrics=dataset.metrics,
         target=facts.targets.get(chart.target) if chart.target else None,
         subtitle=facts.comparisons.get(chart.subtitle_from) if chart.subtitle_from else None,
+        annotation_layers=notes,
     )
 
 

@@ -1,7 +1,8 @@
 """What the dashboards take from the serving warehouse at sync time.
 
 A chart's target line comes from the metric catalogue (the seed a council reviews), a headline
-number's comparison text from the scorecard, and team names from the team-level marts. Reading
+number's comparison text from the scorecard, team names from the team-level marts, and the
+governance lead's notes (shown as annotations) from marts.governance_notes. Reading
 them at sync keeps one source for each: `refresh_dashboards` syncs after every publish, so a
 changed target or a new month reaches the dashboards with the numbers.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from caregov.settings import Settings
+from caregov_superset.annotations import Note
 from caregov_superset.charts import Target
 
 
@@ -24,6 +26,7 @@ class WarehouseFacts:
     targets: dict[str, Target] = field(default_factory=dict)
     comparisons: dict[str, str] = field(default_factory=dict)
     team_names: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
 
 
 def read_facts(settings: Settings, team_tables: list[tuple[str, str, str]]) -> WarehouseFacts:
@@ -43,6 +46,13 @@ def read_facts(settings: Settings, team_tables: list[tuple[str, str, str]]) -> W
                 " from marts.governance_scorecard"
             ).fetchall()
         }
+        notes = [
+            Note(*row)
+            for row in con.execute(
+                "select note_id, note_type, note_date, metric_id, metric_title, note_title, detail"
+                " from marts.governance_notes order by note_date, note_id"
+            ).fetchall()
+        ]
         names: dict[str, str] = {}
         for table, id_column, name_column in team_tables:
             names.update(
@@ -51,7 +61,7 @@ def read_facts(settings: Settings, team_tables: list[tuple[str, str, str]]) -> W
                     f' where "{id_column}" is not null'
                 ).fetchall()
             )
-    return WarehouseFacts(targets, comparisons, names)
+    return WarehouseFacts(targets, comparisons, names, notes)
 
 
 def comparison(period_end: dt.date | None, on_month: str | None, on_year: str | None) -> str:

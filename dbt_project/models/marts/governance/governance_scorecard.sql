@@ -45,6 +45,21 @@ compared as (
 
 ),
 
+commentary as (
+
+    -- The governance lead's commentary on each metric's month (governance_notes).
+    select
+        metric_id,
+        period_end,
+        {{ dbt.listagg(
+            "note_title || coalesce(': ' || detail, '')", "'; '", "order by note_date, note_id"
+        ) }} as commentary
+    from {{ ref('governance_notes') }}
+    where note_type = 'commentary'
+    group by metric_id, period_end
+
+),
+
 rated as (
 
     select
@@ -78,31 +93,36 @@ rated as (
 final as (
 
     select
-        metric_id,
-        title,
-        unit,
-        polarity,
-        cqc_quality_statement,
-        {{ code_label('quality_statement', 'cqc_quality_statement') }} as quality_statement,
-        period_end,
-        latest_value,
-        previous_month_value,
-        value_12m_ago,
-        target,
-        amber_threshold,
-        rag,
-        trend,
-        trend_on_year,
-        change_on_month,
-        change_on_year,
-        {{ display_measure('latest_value', 'unit') }} as latest_display,
-        {{ display_measure('previous_month_value', 'unit') }} as previous_month_display,
-        {{ display_measure('value_12m_ago', 'unit') }} as year_ago_display,
-        {{ display_measure('target', 'unit') }} as target_display,
-        {{ display_change('change_on_month', 'unit') }} as change_on_month_display,
-        {{ display_change('change_on_year', 'unit') }} as change_on_year_display,
-        {{ code_label('rag', 'rag') }} as rag_label
+        rated.metric_id,
+        rated.title,
+        rated.unit,
+        rated.polarity,
+        rated.cqc_quality_statement,
+        {{ code_label('quality_statement', 'rated.cqc_quality_statement') }} as quality_statement,
+        rated.period_end,
+        rated.latest_value,
+        rated.previous_month_value,
+        rated.value_12m_ago,
+        rated.target,
+        rated.amber_threshold,
+        rated.rag,
+        rated.trend,
+        rated.trend_on_year,
+        rated.change_on_month,
+        rated.change_on_year,
+        {{ display_measure('rated.latest_value', 'rated.unit') }} as latest_display,
+        {{ display_measure('rated.previous_month_value', 'rated.unit') }} as previous_month_display,
+        {{ display_measure('rated.value_12m_ago', 'rated.unit') }} as year_ago_display,
+        {{ display_measure('rated.target', 'rated.unit') }} as target_display,
+        {{ display_change('rated.change_on_month', 'rated.unit') }} as change_on_month_display,
+        {{ display_change('rated.change_on_year', 'rated.unit') }} as change_on_year_display,
+        {{ code_label('rag', 'rated.rag') }} as rag_label,
+        commentary.commentary
     from rated
+    left join commentary
+        on
+            rated.metric_id = commentary.metric_id
+            and rated.period_end = commentary.period_end
 
 )
 
