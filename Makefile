@@ -52,7 +52,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/dbt parse --project-dir . --profiles-dir dbt_project --target lint --quiet
 
 ## demo: install, generate a sample council, run it through Airflow, leave Airflow and Superset running
-demo: install
+demo: install system-deps
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov generate --out $(DEMO_OUT) --seed 7
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow up
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow deliver $(DEMO_OUT)
@@ -61,6 +61,7 @@ demo: install
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow wait
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov superset up
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow wait --dashboards
+	CAREGOV_DEMO=1 $(VENV)/bin/caregov superset screenshots
 	@CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow status
 	@echo "Superset:   $${CAREGOV_SUPERSET_URL:-http://127.0.0.1:8088}  (login $${CAREGOV_SUPERSET_ADMIN_USER:-admin}; password in $(CAREGOV_HOME)/state/secrets/superset_admin_password)"
 	@echo "Stop both with 'make down'."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from caregov.settings import Settings
@@ -50,6 +52,24 @@ def check(settings: Settings) -> int:
     report = health_check(settings)
     click.echo(report.describe())
     return 0 if report.ok else 2
+
+
+@group.command("screenshots")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for <slug>.png (default: CAREGOV_HOME/screenshots).",
+)
+@click.pass_obj
+@guarded
+def screenshots(settings: Settings, out: Path | None) -> int:
+    """Write a 1600 px screenshot of every dashboard, drawn by headless Chromium."""
+    from caregov_superset.browser import screenshot_dashboards
+
+    for path in screenshot_dashboards(settings, out or settings.home / "screenshots"):
+        click.echo(f"wrote {path}")
+    return 0
 
 
 @group.command("down")

@@ -35,6 +35,8 @@ class Column:
     pattern: str | None = None  # a regular expression the (text) value must match in full
     pattern_hint: str = ""
     pii: Pii | None = None
+    # Shown to readers as written (a governance note): kept short and screened for identifiers.
+    published: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class Entity:
     rules: tuple[Rule, ...] = ()
     reject_threshold: float = DEFAULT_REJECT_THRESHOLD
     sheet: str | None = None  # XLSX sheet name; None = the first sheet
+    # Delivered whenever it changes rather than on its source's cadence (the governance lead's
+    # notes): never stale, and an unchanged list is not re-delivered.
+    on_change: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -400,10 +405,11 @@ GOVERNANCE_NOTES = Entity(
             "metric_id", pattern=r"[a-z][a-z0-9_]*",
             pattern_hint="a metric id such as workforce_turnover_rate_12m",
         ),
-        Column("title", required=True),
-        Column("detail"),
+        Column("title", required=True, published=True),
+        Column("detail", published=True),
     ),
     rules=(_required_when("metric_id", "note_type = 'commentary'", "for commentary"),),
+    on_change=True,
 )  # fmt: skip
 
 ENTITIES: dict[str, Entity] = {
@@ -450,8 +456,20 @@ def lake_entities_seed() -> list[dict[str, str]]:
             "source": entity.source,
             "kind": entity.kind,
             "key_column": ", ".join(entity.key),
-            "expected_cadence_days": str(SOURCES[entity.source].cadence_days),
-            "grace_days": str(SOURCES[entity.source].grace_days),
+            "expected_cadence_days": _blank_if(
+                entity.on_change, SOURCES[entity.source].cadence_days
+            ),
+            "grace_days": _blank_if(entity.on_change, SOURCES[entity.source].grace_days),
         }
         for entity in ENTITIES.values()
     ]
+
+
+def expected_cadence(entity: Entity) -> tuple[int, int] | None:
+    """(cadence, grace) in days for an entity delivered on a cadence; None when on change."""
+    source = SOURCES[entity.source]
+    return None if entity.on_change else (source.cadence_days, source.grace_days)
+
+
+def _blank_if(on_change: bool, days: int) -> str:
+    return "" if on_change else str(days)

@@ -8,6 +8,7 @@ names the load that took a file's content, so "already loaded?" is one file look
 Staleness (`caregov status`): an entity is stale when its latest loaded as-at date is older,
 relative to today, than its source's delivery cadence plus a grace period (monthly sources
 31 + 10 days; case management and complaints, weekly, 7 + 3 days), or it was never loaded.
+An entity delivered when it changes (the governance notes) is never stale.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import duckdb
 
 from caregov import fs
 from caregov.settings import Settings
-from ingestion.contracts import ENTITIES, SOURCES
+from ingestion.contracts import ENTITIES, expected_cadence
 from ingestion.validate import lit
 
 if TYPE_CHECKING:
@@ -121,26 +122,23 @@ def entity_status(settings: Settings, today: dt.date | None = None) -> list[dict
     rows = []
     for name, entity in ENTITIES.items():
         mine = [r for r in loaded if r["entity"] == name]
-        cadence, grace = SOURCES[entity.source].cadence_days, SOURCES[entity.source].grace_days
-        if not mine:
-            rows.append(
-                {"entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,
-                 "rows_quarantined": 0, "cadence_days": cadence, "stale": True}
-            )  # fmt: skip
-            continue
-        latest = max(mine, key=lambda r: (r["finished_at"], r["load_id"]))
-        last_as_at = max(r["as_at"] for r in mine)
-        rows.append(
-            {
-                "entity": name,
+        cadence = expected_cadence(entity)
+        row: dict[str, Any] = {
+            "entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,
+            "rows_quarantined": 0, "cadence_days": cadence[0] if cadence else None,
+            "stale": cadence is not None,
+        }  # fmt: skip
+        if mine:
+            latest = max(mine, key=lambda r: (r["finished_at"], r["load_id"]))
+            last_as_at = max(r["as_at"] for r in mine)
+            row |= {
                 "last_as_at": last_as_at,
                 "last_loaded_at": latest["finished_at"],
                 "rows_loaded": latest["rows_loaded"],
                 "rows_quarantined": latest["rows_quarantined"],
-                "cadence_days": cadence,
-                "stale": (today - last_as_at).days > cadence + grace,
+                "stale": cadence is not None and (today - last_as_at).days > sum(cadence),
             }
-        )
+        rows.append(row)
     return rows
 
 
@@ -157,7 +155,7 @@ def format_status(rows: list[dict[str, Any]]) -> str:
                 loaded_at.strftime("%Y-%m-%d %H:%M") if loaded_at else "-",
                 f"{r['rows_loaded']:,}",
                 f"{r['rows_quarantined']:,}",
-                "STALE" if r["stale"] else "ok",
+                "STALE" if r["stale"] else "ok" if r["cadence_days"] else "on change",
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]

@@ -108,3 +108,22 @@ def postcode_district_sql(raw: str) -> str:
         f"CASE WHEN regexp_full_match({compact}, '[A-Z]{{1,2}}[0-9][A-Z0-9]?[0-9][A-Z]{{2}}')"
         f" THEN left({compact}, length({compact}) - 3) END"
     )
+
+
+# Identifiers a person could be found by, as they are written in prose (RE2, case-insensitive).
+# Published text (a governance note) holding one is quarantined, never reduced: we cannot tell
+# which words around it are personal too.
+IDENTIFIER_PATTERNS = {
+    "an NHS number": r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b",
+    "a National Insurance number": r"\b[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]\b",
+    "a postcode": r"\b[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}\b",
+    "an e-mail address": r"[^\s@]+@[^\s@]+\.[a-z]{2,}",
+    "a phone number": r"(\+44 ?|\b0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b",
+}
+PUBLISHED_TEXT_MAX = 500  # characters: a chart annotation, not a report
+
+
+def identifier_sql(raw: str) -> str:
+    """SQL true when the text holds something shaped like a personal identifier."""
+    pattern = "|".join(f"({p})" for p in IDENTIFIER_PATTERNS.values()).replace("'", "''")
+    return f"regexp_matches({raw}, '{pattern}', 'i')"

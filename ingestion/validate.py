@@ -165,6 +165,8 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
             condition = formula_sql(raw)
             message = f"{name} starts with =, +, - or @ (a spreadsheet formula is not accepted)"
             checks.append((condition, name, "formula", message))
+        if column.published:
+            checks.extend(_published_checks(raw, name))
         if column.pii == "nhs_pseudonym":
             condition = f"{raw} IS NOT NULL AND NOT {pii.nhs_valid_sql(pii.nhs_digits_sql(raw))}"
             message = f"{name} is not a valid NHS number (modulus-11 check)"
@@ -172,6 +174,29 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
     for rule in entity.rules:
         checks.append((rule.broken, rule.column, "cross_field", rule.message))
     return checks
+
+
+def _published_checks(raw: str, name: str) -> list[tuple[str, str, str, str]]:
+    """Text shown on dashboards as written: short, and with nothing shaped like an identifier."""
+    return [
+        (
+            f"length({raw}) > {pii.PUBLISHED_TEXT_MAX}",
+            name,
+            "length",
+            f"{name} is longer than {pii.PUBLISHED_TEXT_MAX} characters",
+        ),
+        (
+            pii.identifier_sql(raw),
+            name,
+            "identifier",
+            f"{name} looks like it holds {_either(list(pii.IDENTIFIER_PATTERNS))}; notes are"
+            " published as written, so they must not identify anyone",
+        ),
+    ]
+
+
+def _either(things: list[str]) -> str:
+    return ", ".join(things[:-1]) + " or " + things[-1]
 
 
 def _lake_columns(entity: Entity, as_at: str) -> list[str]:

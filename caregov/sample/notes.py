@@ -3,7 +3,8 @@
 They tell the same story as the other extracts (README "Sample data"): the career progression
 strategy in month 8, an OT apprenticeship, a new case-management system, the board's decisions,
 and commentary on turnover, the longest waits and complaint handling — a commentary every
-quarter and in the latest month. Each monthly delivery lists every note dated by its as-at date.
+quarter and in the latest month. Notes are delivered when they change: in each month where a
+note was added, one delivery lists every note dated by its as-at date.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Note:
 
 # (month of the deliveries, days before its end, type, title, detail)
 EVENTS = (
+    (0, 25, "decision", "Improvement board set up to oversee the CQC improvement plan",
+     "Meets monthly; reads the governance dashboards and the board pack."),
     (7, 20, "event", "Social work career progression strategy launched",
      "Pay progression and protected development time for social workers."),
     (9, 10, "decision", "Board funded an OT apprenticeship scheme",
@@ -78,14 +81,18 @@ def notes(timeline: Timeline) -> list[Note]:
 
 
 def write_notes(timeline: Timeline, out: Deliveries) -> None:
+    """The whole list in each month it changed: notes are delivered when they change."""
     everything = notes(timeline)
+    delivered: list[Note] = []
     for month in range(timeline.months):
         as_at = timeline.as_at(month)
-        for note in everything:
-            if note.day <= as_at:
-                out.write(
-                    month,
-                    [note.note_id, note.note_type, note.day, note.metric_id, note.title,
-                     note.detail],
-                )  # fmt: skip
+        listed = [note for note in everything if note.day <= as_at]
+        if listed == delivered:
+            continue
+        for note in listed:
+            out.write(
+                month,
+                [note.note_id, note.note_type, note.day, note.metric_id, note.title, note.detail],
+            )
         out.close_month(month)
+        delivered = listed

@@ -7,11 +7,13 @@ latest as (
 
     select *
     from {{ ref('stg_improvement_plan__notes') }}
-    where as_at = (select max(as_at) from {{ ref('stg_improvement_plan__notes') }})
+    qualify as_at = max(as_at) over ()
 
 )
 
-select latest.note_id, latest.metric_id
+select
+    latest.note_id,
+    latest.metric_id
 from latest
 left join {{ ref('metric_catalogue') }} as catalogue
     on latest.metric_id = catalogue.metric_id

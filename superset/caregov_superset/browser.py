@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from caregov.errors import CaregovError
+from caregov.settings import Settings
+from caregov_superset.assets import load_assets
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
@@ -36,28 +40,59 @@ CHROMIUM_ARGS = [
 WIDTH = 1600
 CHART = "[data-test='chart-grid-component']"
 LOADING = f"{CHART} .loading, {CHART} [data-test='loading-indicator']"
+# Every string drawn on a canvas, kept on the canvas it was drawn on.
 CANVAS_TEXT = """
 (() => {
-  window.__canvasText = [];
   const proto = CanvasRenderingContext2D.prototype;
   for (const name of ['fillText', 'strokeText']) {
     const draw = proto[name];
     proto[name] = function (text, ...rest) {
-      window.__canvasText.push(String(text));
+      if (this.canvas) { (this.canvas.__texts = this.canvas.__texts || []).push(String(text)); }
       return draw.call(this, text, ...rest);
     };
   }
 })();
 """
+# Each chart of the dashboard: its own text (title, numbers, table) and what its canvases drew.
+READ_CHARTS = """
+(selector) => Array.from(document.querySelectorAll(selector)).map((chart) => ({
+  text: chart.innerText,
+  canvas: Array.from(chart.querySelectorAll('canvas')).flatMap((c) => c.__texts || []),
+}))
+"""
+
+
+@dataclass(frozen=True)
+class ChartSeen:
+    """What a reader sees of one chart: its text, and the text drawn on its canvases (legends,
+    axes, labels)."""
+
+    text: str
+    canvas: list[str]
+
+    @property
+    def title(self) -> str:
+        return self.text.strip().split("\n", 1)[0]
 
 
 @dataclass(frozen=True)
 class Seen:
-    """What a reader sees on a dashboard: its page text and the text drawn on its charts."""
+    """What a reader sees on a dashboard: the page's text and each chart's."""
 
     page_text: str
-    canvas_text: list[str]
-    charts: int
+    charts: list[ChartSeen]
+
+    @property
+    def canvas_text(self) -> list[str]:
+        return [text for chart in self.charts for text in chart.canvas]
+
+    def chart(self, title: str) -> ChartSeen:
+        found = [c for c in self.charts if c.title == title]
+        if len(found) != 1:
+            raise KeyError(
+                f"{len(found)} charts titled {title!r}: {[c.title for c in self.charts]}"
+            )
+        return found[0]
 
 
 @contextmanager
@@ -106,13 +141,12 @@ def log_in(page: Page, url: str, username: str, password: str, attempts: int = 3
         except PlaywrightTimeoutError:
             continue
     message = page.locator(".ant-alert, .ant-form-item-explain, .ant-message").all_inner_texts()
-    raise RuntimeError(f"login as {username} stayed on the login form: {message}")
+    raise CaregovError(f"login as {username} stayed on the login form: {message}")
 
 
 def open_dashboard(page: Page, url: str, slug: str, charts: int, timeout: float = 120) -> Seen:
     """Open a dashboard, wait until its `charts` charts have drawn, and read what is shown."""
     page.goto(f"{url}/superset/dashboard/{slug}/")
-    page.evaluate("window.__canvasText = []")
     # Superset mounts the grid again once it has stored the native filter state (a dashboard
     # with several filters can do so more than once), so wait until the full chart count has
     # drawn and stayed, with nothing loading, for a few checks in a row.
@@ -120,16 +154,13 @@ def open_dashboard(page: Page, url: str, slug: str, charts: int, timeout: float 
     settled = 0
     while settled < 3:
         if time.monotonic() > deadline:
-            raise RuntimeError(f"dashboard {slug} did not finish drawing within {timeout:.0f}s")
+            raise CaregovError(f"dashboard {slug} did not finish drawing within {timeout:.0f}s")
         drawn = page.locator(CHART).count() == charts and not page.locator(LOADING).count()
         settled = settled + 1 if drawn else 0
         time.sleep(0.7)
     time.sleep(1.0)  # the last chart's animation, which draws its labels
-    return Seen(
-        page_text=page.inner_text("body"),
-        canvas_text=list(page.evaluate("window.__canvasText")),
-        charts=page.locator(CHART).count(),
-    )
+    charts_seen = [ChartSeen(c["text"], c["canvas"]) for c in page.evaluate(READ_CHARTS, CHART)]
+    return Seen(page_text=page.inner_text("body"), charts=charts_seen)
 
 
 def screenshot(page: Page, path: Path) -> Path:
@@ -137,3 +168,21 @@ def screenshot(page: Page, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def screenshot_dashboards(settings: Settings, out: Path) -> list[Path]:
+    """A 1600 px screenshot of every dashboard, as the admin sees it, into `out/<slug>.png`;
+    a dashboard that does not finish drawing is an error naming it."""
+    written = []
+    with chromium() as launched:
+        page = new_page(launched)
+        log_in(
+            page,
+            settings.superset_url,
+            settings.superset_admin_user,
+            settings.superset_admin_password,
+        )
+        for spec in load_assets(settings).dashboards:
+            open_dashboard(page, settings.superset_url, spec.slug, len(spec.charts))
+            written.append(screenshot(page, out / f"{spec.slug}.png"))
+    return written

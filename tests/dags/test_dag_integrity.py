@@ -83,6 +83,7 @@ def test_build_warehouse_runs_at_two_london_time_or_on_raw_assets(dagbag: Any) -
             "finance_ledger",
             "provider_invoices",
             "improvement_actions",
+            "governance_notes",
         ]
     }
     from airflow.timetables.trigger import CronTriggerTimetable

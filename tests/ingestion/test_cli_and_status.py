@@ -76,6 +76,27 @@ def test_status_reports_last_as_at_rows_and_staleness(settings: Settings) -> Non
     assert entity_status(settings, today=D(2024, 5, 12))[1]["stale"] is True  # 42 days > 31 + 10
 
 
+def test_notes_delivered_when_they_change_are_never_stale(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The governance notes have no cadence: not stale before any delivery, nor a year after."""
+    assert {r["entity"]: r["stale"] for r in entity_status(settings)}["governance_notes"] is False
+    path = tmp_path / "governance_notes_2024-03-31.csv"
+    path.write_text(
+        "note_id,note_type,note_date,metric_id,title,detail\nN1,event,2024-03-01,,Board,\n"
+    )
+    assert ingest_file(settings, path).status == "loaded"
+    notes = {r["entity"]: r for r in entity_status(settings, today=D(2025, 4, 1))}[
+        "governance_notes"
+    ]
+    assert (notes["last_as_at"], notes["cadence_days"], notes["stale"]) == (
+        D(2024, 3, 31),
+        None,
+        False,
+    )
+    assert format_status([notes]).splitlines()[1].endswith("on change")
+
+
 def test_status_table_layout() -> None:
     """The status table: one row per entity, counts right-aligned."""
     rows = [
@@ -96,7 +117,7 @@ def test_status_command_runs_on_an_empty_home(caregov_home: Path) -> None:
     """`caregov status` before any load lists every entity as never loaded."""
     run = _caregov(caregov_home, "status")
     assert run.returncode == 0
-    assert run.stdout.count("never loaded") == 8
+    assert run.stdout.count("never loaded") == 9  # the entities of docs/specification.md §3.3
 
 
 def test_landing_takes_only_complete_files_and_moves_them_out_after_archiving(

@@ -26,6 +26,7 @@ from tests.ingestion.helpers import (
     lake_rows,
     lake_text,
     pseudonym,
+    quarantined_rows,
     write_xlsx,
 )
 
@@ -110,3 +111,29 @@ def test_sql_pseudonym_is_hmac_sha256_for_any_key_length(key: bytes) -> None:
     ).fetchall()
     expected = {v: hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in identifiers}
     assert dict(rows) == expected
+
+
+def test_governance_note_naming_an_identifier_is_quarantined(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Notes are published as written: one holding a phone number or postcode stays out."""
+    header = "note_id,note_type,note_date,metric_id,title,detail\n"
+    good = "".join(
+        f"N{n:02},event,2024-03-{n:02},,Board meeting {n},Minutes agreed\n" for n in (1, 2)
+    )
+    good += "".join(f"N{n:02},event,2024-02-01,,Team day {n},\n" for n in range(3, 41))
+    bad = (
+        "N90,event,2024-03-20,,Call back on 07700 900123,\n"
+        "N91,decision,2024-03-21,,Visit agreed,Family home at LS1 4AP\n"
+    )
+    path = tmp_path / "governance_notes_2024-03-31.csv"
+    path.write_text(header + good + bad)
+    outcome = ingest_file(settings, path)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 40, 2)
+    reasons = {
+        (r["row"], r["column"], r["rule"]) for r in quarantined_rows(settings, outcome.load_id)
+    }
+    assert reasons == {("42", "title", "identifier"), ("43", "detail", "identifier")}
+    text = lake_text(settings)
+    assert "Board meeting 1" in text
+    assert "900123" not in text and "LS1 4AP" not in text and "Visit agreed" not in text

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from caregov.settings import Settings
+from caregov_superset.annotations import EVENTS_LAYER
 from caregov_superset.assets import ASSETS_DIR, load_assets
 from caregov_superset.client import SupersetClient
 from caregov_superset.sync import sync
@@ -30,6 +31,8 @@ MARTS = {
     "provider_payments_monthly",
     "improvement_progress",
     "data_freshness",
+    "improvement_action_tracker",
+    "governance_notes",
 }
 SLUGS = {
     "governance-overview",
@@ -82,7 +85,7 @@ def test_database_is_the_serving_warehouse_read_only(
     assert connection["allow_dml"] is False
 
 
-def test_datasets_are_the_ten_marts_certified_with_dbt_descriptions(
+def test_datasets_are_the_twelve_marts_certified_with_dbt_descriptions(
     admin: SupersetClient, sample_warehouse: Settings
 ) -> None:
     """One certified dataset per marts table; table and column descriptions equal the dbt docs."""
@@ -140,7 +143,7 @@ def test_superset_check_finds_data_in_every_chart(
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "refreshed 10 datasets" in done.stdout
+    assert f"refreshed {len(MARTS)} datasets" in done.stdout
     assert f"on {len(SLUGS)} dashboards." in done.stdout
     assert "every chart returned data" in done.stdout
 
@@ -193,3 +196,43 @@ def test_objects_not_in_code_are_left_alone_and_listed(
         assert report.updated == []
     finally:
         admin.delete("chart", chart_id)
+
+
+def test_annotations_a_user_adds_survive_two_syncs(
+    admin: SupersetClient, superset_settings: Settings
+) -> None:
+    """A governance lead's own annotation, in caregov's events layer or in a layer of their own,
+    is still there, unchanged, after two syncs; caregov's own annotations stay as they were."""
+    events = admin.find_one("annotation_layer", name=EVENTS_LAYER)
+    assert events is not None
+    in_events = f"/api/v1/annotation_layer/{events['id']}/annotation/"
+    own_layer = admin.create("annotation_layer", {"name": "My board dates", "descr": ""})
+    in_own = f"/api/v1/annotation_layer/{own_layer}/annotation/"
+    mine = {
+        "short_descr": "Peer review visit",
+        "long_descr": "LGA peer challenge on site.",
+        "start_dttm": "2024-02-14 00:00:00",
+        "end_dttm": "2024-02-14 00:00:00",
+    }
+    before = _annotation_titles(admin, in_events)
+    first = admin.post_json(in_events, mine)["id"]
+    second = admin.post_json(in_own, {**mine, "short_descr": "Budget council"})["id"]
+    try:
+        sync(superset_settings, admin)
+        report = sync(superset_settings, admin)
+        assert report.created == [] and report.updated == []
+        kept = admin.get_json(f"{in_events}{first}")["result"]
+        assert (kept["short_descr"], kept["long_descr"]) == (
+            mine["short_descr"],
+            mine["long_descr"],
+        )
+        assert admin.get_json(f"{in_own}{second}")["result"]["short_descr"] == "Budget council"
+        assert _annotation_titles(admin, in_events) == before | {"Peer review visit"}
+    finally:
+        admin.request("DELETE", f"{in_events}{first}")
+        admin.request("DELETE", f"{in_own}{second}")
+        admin.delete("annotation_layer", own_layer)
+
+
+def _annotation_titles(admin: SupersetClient, path: str) -> set[str]:
+    return {row["short_descr"] for row in admin.get_json(path, q="(page_size:100)")["result"]}

@@ -48,6 +48,8 @@ MARTS = (
     "provider_payments_monthly",
     "improvement_progress",
     "data_freshness",
+    "improvement_action_tracker",
+    "governance_notes",
 )
 
 # Entities first delivered after the first build: one read by tables only, and a snapshot and a

@@ -31,6 +31,7 @@ ENTITY_SOURCE = {
     "finance_ledger": "finance",
     "provider_invoices": "finance",
     "improvement_actions": "improvement_plan",
+    "governance_notes": "improvement_plan",
 }
 
 

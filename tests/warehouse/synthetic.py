@@ -292,11 +292,24 @@ def _deliveries(as_at: dt.date) -> dict[str, str]:
                 {d} as last_updated_date
             from action_base
             where start_date <= {d}""",
+        # The notes of the six months to as_at: an event each month, commentary each quarter.
+        "governance_notes": f"""
+            select 'E' || strftime(m, '%Y%m') as note_id, 'event' as note_type,
+                m + 9 as note_date, null as metric_id,
+                'Board meeting ' || strftime(m, '%b %Y') as title, 'Minutes agreed.' as detail
+            from (select unnest(generate_series({month_start} - interval 5 month, {month_start},
+                                                interval 1 month))::date as m)
+            union all
+            select 'C' || strftime(m, '%Y%m'), 'commentary', m + 14,
+                'workforce_turnover_rate_12m', 'Turnover as planned', null
+            from (select unnest(generate_series({month_start} - interval 5 month, {month_start},
+                                                interval 1 month))::date as m)
+            where month(m) % 3 = 0""",
     }
 
 
 def load_prefix(entity: str) -> str:
-    """Synthetic load ids start with this per-entity prefix (unique for the eight entities)."""
+    """Synthetic load ids start with this per-entity prefix (unique for the nine entities)."""
     return entity[:4]
 
 

@@ -13,20 +13,12 @@ import duckdb
 import pytest
 
 from caregov.sample import GenerateSummary, generate_council
+from tests.caregov.sample import contract
 
 COUNCIL = {"seed": 7, "start": "2023-04", "months": 30, "scale": 1.0}
 SMALL = {"seed": 11, "start": "2024-01", "months": 6, "scale": 0.15}
 
-ENTITIES = {
-    "hr_workers": "hr",
-    "hr_posts": "hr",
-    "cm_people": "case_management",
-    "cm_events": "case_management",
-    "complaints": "complaints",
-    "finance_ledger": "finance",
-    "provider_invoices": "finance",
-    "improvement_actions": "improvement_plan",
-}
+ENTITIES = contract.SOURCES  # entity -> source
 
 
 @pytest.fixture(scope="session")

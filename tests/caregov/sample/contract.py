@@ -15,6 +15,7 @@ SOURCES = {
     "finance_ledger": "finance",
     "provider_invoices": "finance",
     "improvement_actions": "improvement_plan",
+    "governance_notes": "improvement_plan",
 }
 
 HEADERS = {
@@ -38,6 +39,7 @@ HEADERS = {
     "improvement_actions": "action_id plan_name workstream cqc_quality_statement title "
     "owner_role start_date original_due_date current_due_date completed_date status "
     "percent_complete last_updated_date",
+    "governance_notes": "note_id note_type note_date metric_id title detail",
 }
 HEADERS = {entity: text.split() for entity, text in HEADERS.items()}
 
@@ -50,6 +52,7 @@ KEYS = {
     "finance_ledger": "cost_centre",
     "provider_invoices": "invoice_id",
     "improvement_actions": "action_id",
+    "governance_notes": "note_id",
 }
 
 DATES = {
@@ -78,6 +81,7 @@ DATES = {
         "completed_date",
         "last_updated_date",
     },
+    "governance_notes": {"note_date"},
 }
 BOOLEANS = {
     "hr_workers": {"newly_qualified_at_start", "seconded_out"},
@@ -271,6 +275,7 @@ ENUMS = {
         "cqc_quality_statement": [f"QS{n}" for n in range(1, 10)],
         "status": ["not_started", "on_track", "at_risk", "off_track", "complete", "closed"],
     },
+    "governance_notes": {"note_type": ["event", "decision", "commentary"]},
 }
 
 REQUIRED = {
@@ -286,6 +291,7 @@ REQUIRED = {
     "invoice_received_date amount_gross",
     "improvement_actions": "action_id plan_name workstream cqc_quality_statement title "
     "owner_role original_due_date current_due_date status",
+    "governance_notes": "note_id note_type note_date title",
 }
 REQUIRED = {entity: text.split() for entity, text in REQUIRED.items()}
 

@@ -1,6 +1,7 @@
 -- Per lake entity: the latest as-at date and load, rows loaded and quarantined, the expected
 -- delivery cadence and whether it is stale: the latest as-at date is older than the cadence plus
--- its grace period, counted back from today (the same rule as `caregov status`).
+-- its grace period, counted back from today (the same rule as `caregov status`). An entity
+-- delivered whenever it changes (no cadence) is never stale.
 with
 
 entities as (
@@ -39,9 +40,12 @@ judged as (
         cast(coalesce(loads.rows_loaded, 0) as bigint) as rows_loaded,
         cast(coalesce(loads.rows_quarantined, 0) as bigint) as rows_quarantined,
         cast(entities.expected_cadence_days as integer) as expected_cadence_days,
-        loads.last_as_at is null
-        or {{ dbt.datediff('loads.last_as_at', 'current_date', 'day') }}
-        > entities.expected_cadence_days + entities.grace_days as is_stale
+        entities.expected_cadence_days is not null
+        and (
+            loads.last_as_at is null
+            or {{ dbt.datediff('loads.last_as_at', 'current_date', 'day') }}
+            > entities.expected_cadence_days + entities.grace_days
+        ) as is_stale
     from entities
     left join loads on entities.entity = loads.entity
 
@@ -52,6 +56,9 @@ final as (
     select
         judged.*,
         case
+            when judged.expected_cadence_days is null and judged.last_as_at is null
+                then 'None delivered'
+            when judged.expected_cadence_days is null then 'Delivered when changed'
             when judged.last_as_at is null then 'Never delivered'
             when judged.is_stale then 'Stale'
             else 'Up to date'

@@ -66,9 +66,8 @@ final as (
         rated.*,
         {{ code_label('rag', 'rated.rag') }} as rag_label,
         -- What the dashboards show "now": the latest month, and the months of its financial year.
-        rated.period_end = (select max(period_end) from lines) as is_latest_month,
-        rated.financial_year
-        = (select max(financial_year) from lines) as is_current_financial_year
+        rated.period_end = max(rated.period_end) over () as is_latest_month,
+        rated.financial_year = max(rated.financial_year) over () as is_current_financial_year
     from rated
 
 )

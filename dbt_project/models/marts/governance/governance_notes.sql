@@ -13,7 +13,7 @@ latest as (
 
     select *
     from notes
-    where as_at = (select max(as_at) from notes)
+    qualify as_at = max(as_at) over ()
 
 ),
 

@@ -12,7 +12,7 @@ latest as (
 
     select *
     from actions
-    where as_at = (select max(as_at) from actions)
+    qualify as_at = max(as_at) over ()
 
 ),
 
@@ -40,7 +40,7 @@ final as (
         workstream,
         cqc_quality_statement,
         {{ code_label('quality_statement', 'cqc_quality_statement') }} as quality_statement,
-        title as action,
+        title as action_title,
         owner_role,
         start_date,
         original_due_date,

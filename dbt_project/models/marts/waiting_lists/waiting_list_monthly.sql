@@ -95,7 +95,7 @@ final as (
         coalesce(teams.team_name, grid.team_id) as team_name,
         grid.queue,
         {{ code_label('queue', 'grid.queue') }} as queue_label,
-        grid.period_end = (select max(period_end) from grid) as is_latest_month,
+        grid.period_end = max(grid.period_end) over () as is_latest_month,
         coalesce(waiting.waiting_people, 0) < 5 as is_suppressed,
         {{ suppress('waiting.waiting_people', 'coalesce(waiting.waiting_people, 0)', 5) }}
             as waiting_people,

@@ -90,7 +90,7 @@ final as (
         coalesce(teams.team_name, combined.team_id) as team_name,
         combined.role_group,
         {{ code_label('role_group', 'combined.role_group') }} as role_group_label,
-        combined.period_end = (select max(period_end) from combined) as is_latest_month,
+        combined.period_end = max(combined.period_end) over () as is_latest_month,
         combined.staff_in_post < 10 as is_suppressed,
         {{ suppress('combined.staff_in_post', 'combined.staff_in_post', 10) }} as staff_in_post,
         {{ suppress('combined.headcount', 'combined.staff_in_post', 10) }} as headcount,
