@@ -324,9 +324,10 @@ def query_context(spec: ChartSpec, ctx: ChartContext, params: dict[str, Any]) ->
         "post_processing": [],
     }
     if spec.kind == "table":
+        # Raw rows: no `metrics` at all (an empty list would make Superset group by every
+        # column, and then refuse to order by one not shown), as Superset's own table sends.
         query.update(
             columns=params["all_columns"],
-            metrics=[],
             orderby=[[spec.order_by, spec.ascending]] if spec.order_by else [],
         )
     elif spec.kind == "big_number":

@@ -166,7 +166,8 @@ def test_team_filter_lists_team_names(
 ) -> None:
     """The Team filter offers the teams by name, not by code."""
     with duckdb.connect(str(superset_settings.serving_db), read_only=True) as warehouse:
-        names = {n for (n,) in warehouse.execute("select team_name from marts.workforce_monthly")}
+        rows = warehouse.execute("select team_name from marts.workforce_monthly").fetchall()
+    names = {name for (name,) in rows}
     viewer_page.goto(f"{superset_settings.superset_url}/superset/dashboard/{slug}/")
     viewer_page.locator("[data-test='NATIVE_FILTER-team']").click()
     options = viewer_page.locator(".ant-select-item-option-content")

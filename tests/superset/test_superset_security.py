@@ -26,9 +26,7 @@ def _execute(client: SupersetClient, database_id: int, sql: str) -> dict:
 
 
 def _team_table_chart(admin: SupersetClient) -> int:
-    chart = admin.find_one(
-        "chart", slice_name="Workforce by team and role group (latest months first)"
-    )
+    chart = admin.find_one("chart", slice_name="Workforce by team and role group")
     assert chart is not None
     return int(chart["id"])
 
@@ -94,21 +92,18 @@ def test_team_role_sees_only_its_team_rows(
 ) -> None:
     """A viewer in one team's role gets only that team's workforce rows; the admin gets all."""
     with duckdb.connect(str(superset_settings.serving_db), read_only=True) as warehouse:
-        teams = [
-            team
-            for (team,) in warehouse.execute(
-                "select distinct team_id from marts.workforce_monthly order by 1"
-            ).fetchall()
-        ]
-        team = teams[0]
+        teams = warehouse.execute(
+            "select distinct team_id, team_name from marts.workforce_monthly order by 1"
+        ).fetchall()
+        team, team_name = teams[0]
         (team_rows,) = warehouse.execute(
             "select count(*) from marts.workforce_monthly where team_id = ?", [team]
         ).fetchone()
     assert len(teams) > 1
     chart_id = _team_table_chart(admin)
-    viewer = make_user("viewer-team", "Governance Viewer", f"Team {team}")
+    viewer = make_user("viewer-team", "Governance Viewer", f"Team: {team_name}")
     seen = viewer.get_json(f"/api/v1/chart/{chart_id}/data/")["result"][0]
-    assert {row["team_id"] for row in seen["data"]} == {team}
+    assert {row["team_name"] for row in seen["data"]} == {team_name}
     assert seen["rowcount"] == team_rows
     everything = admin.get_json(f"/api/v1/chart/{chart_id}/data/")["result"][0]
-    assert len({row["team_id"] for row in everything["data"]}) > 1
+    assert len({row["team_name"] for row in everything["data"]}) > 1

@@ -157,20 +157,23 @@ def test_editing_a_chart_in_code_updates_it_in_place(
     path = edited / "dashboards" / "complaints.yaml"
     path.write_text(
         path.read_text().replace(
-            "title: Statutory complaints received", "title: Complaints received (statutory)"
+            "title: Statutory complaints received in the latest month",
+            "title: Complaints received (statutory)",
         )
     )
-    before = admin.find_one("chart", slice_name="Statutory complaints received")
+    before = admin.find_one("chart", slice_name="Statutory complaints received in the latest month")
     assert before is not None
     try:
         report = sync(superset_settings, admin, assets_dir=edited)
         after = admin.get("chart", before["id"])
         assert after["slice_name"] == "Complaints received (statutory)"
-        assert [u for u in report.updated if u.startswith("chart complaints/received-trend")]
+        assert [u for u in report.updated if u.startswith("chart complaints/received-now")]
         assert report.created == []
     finally:
         sync(superset_settings, admin)
-    assert admin.get("chart", before["id"])["slice_name"] == "Statutory complaints received"
+    assert admin.get("chart", before["id"])["slice_name"] == (
+        "Statutory complaints received in the latest month"
+    )
 
 
 def test_objects_not_in_code_are_left_alone_and_listed(
