@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -175,7 +176,7 @@ def metrics(
 
     latest_only = fmt == "table" and from_month is None and to_month is None
     rows = read_metrics(settings, metric_id, from_month, to_month, latest_only=latest_only)
-    colour = fmt == "table" and sys.stdout.isatty()
+    colour = fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(format_metrics(rows, fmt, colour=colour), nl=False)
     return 0
 
