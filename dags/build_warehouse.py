@@ -118,7 +118,7 @@ def build_warehouse() -> None:
             return True
         loads = [r["last_loaded_at"] for r in rows if r["last_loaded_at"] is not None]
         if not loads or not settings.serving_db.exists():
-            log.info("building: there is no serving warehouse yet")
+            log.info("building: no load recorded yet, or no serving warehouse yet")
             return True
         published = dt.datetime.fromtimestamp(settings.serving_db.stat().st_mtime, dt.UTC)
         newest = max(loads).replace(tzinfo=dt.UTC)  # the ledger stores UTC without a zone
