@@ -30,11 +30,12 @@ $(SUPERSET_VENV)/.installed: $(UV) superset/requirements.txt
 	$(UV) pip install --quiet --python $(SUPERSET_VENV)/bin/python --require-hashes -r superset/requirements.txt
 	touch $@
 
-## system-deps: Debian packages the tests use: chromium (browser tests), docker-compose (validating
-## docker-compose.yml; no Docker engine needed). Installed once, as root.
-SYSTEM_PACKAGES := chromium docker-compose
+## system-deps: Debian packages the tests use: chromium (browser tests), chromium-driver (Superset's
+## report screenshots drive that chromium through Selenium), docker-compose (validating
+## docker-compose.yml; no Docker engine needed). Installed once, as root. Each is package:command.
+SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver docker-compose:docker-compose
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $${p#*:} >/dev/null || echo $${p%%:*}; done); \
 	if [ -n "$$missing" ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from types import SimpleNamespace
@@ -14,6 +13,7 @@ import pytest
 
 from caregov.settings import Settings
 from caregov_dags.notify import SMTP_CONN_ID, LogNotifier, failure_callbacks
+from tests.smtp import local_smtp
 
 EXPECTED = (
     "caregov: ingest_hr.ingest_extract[2] failed in run r1: "
@@ -70,24 +70,8 @@ def test_unreachable_webhook_does_not_raise(monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
     """A real local SMTP server recording what it receives."""
-    from aiosmtpd.controller import Controller
-
-    received: list[bytes] = []
-
-    class Handler:
-        async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-            received.append(envelope.content)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
+    with local_smtp() as inbox:
+        yield inbox.port, inbox.received
 
 
 def test_failure_is_emailed_through_the_smtp_notifier(
