@@ -10,6 +10,7 @@ the SQL.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 import duckdb
@@ -46,15 +47,13 @@ def _runs(flags: list[int], length: int) -> set[int]:
     return found
 
 
-def expected_spc(
-    values: list[float | None], polarity: str, target: float | None
-) -> list[Expected]:
+def expected_spc(values: list[float | None], polarity: str, target: float | None) -> list[Expected]:
     """SPC of one metric's monthly values (None: a month without a value), per issue 18."""
     points = [v for v in values if v is not None]
     if len(points) < MINIMUM_POINTS:
         return [Expected(None, None, None, False, "", "insufficient_data", None) for _ in values]
     mean = sum(points) / len(points)
-    ranges = [abs(b - a) for a, b in zip(points, points[1:], strict=False)]
+    ranges = [abs(b - a) for a, b in itertools.pairwise(points)]
     unscreened = sum(ranges) / len(ranges)
     kept = [r for r in ranges if r < SCREEN * unscreened]
     amr = sum(kept) / len(kept) if kept else None
@@ -71,7 +70,7 @@ def expected_spc(
     ]
     shift = _runs(sides, 7)
     # A step's direction; a run of 6 equal steps covers 7 points (the step's two ends).
-    steps = [(b > a) - (b < a) for a, b in zip(points, points[1:], strict=False)]
+    steps = [(b > a) - (b < a) for a, b in itertools.pairwise(points)]
     trend = {i + k for i in _runs(steps, 6) for k in (0, 1)}
     two_of_three: set[int] = set()
     for start in range(len(points) - 2):
