@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ CONTRACT_DAG_IDS = {
     "ingest_improvement_plan",
     "build_warehouse",
     "refresh_dashboards",
+    "board_pack",
 }
 
 
@@ -81,3 +83,26 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
     # An Apprise URL: `json://` posts {"title", "message", "type", …} as JSON.
     yield f"json://127.0.0.1:{server.server_port}/hook", received
     server.shutdown()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
+    """A real local SMTP server recording what it receives."""
+    from aiosmtpd.controller import Controller
+
+    received: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+            received.append(envelope.content)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()
