@@ -2,8 +2,9 @@
 # It installs with the same commands a developer's `make install` runs, from the same locks.
 FROM python:3.11-slim-bookworm
 
+# chromium and its fonts print the board pack (boardpack/pdf.py).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends make \
+    && apt-get install -y --no-install-recommends make chromium fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/caregov
