@@ -28,6 +28,8 @@ SCALE = float(os.environ.get("CAREGOV_BENCH_SCALE", "20"))
 MONTHS = int(os.environ.get("CAREGOV_BENCH_MONTHS", "24"))
 REPEATS = int(os.environ.get("CAREGOV_BENCH_REPEATS", "3"))
 CAREGOV = Path(sys.executable).parent / "caregov"
+# Any key of the required length: the benchmark's people are made up.
+PSEUDONYM_KEY = "bench-pseudonym-key-not-secret-0123456789"
 
 
 def figures(workdir: Path) -> dict[str, float]:
@@ -58,7 +60,7 @@ def figures(workdir: Path) -> dict[str, float]:
 
 
 def _environment(home: Path) -> dict[str, str]:
-    return {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": "bench-key"}
+    return {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": PSEUDONYM_KEY}
 
 
 def _prepare(kept: Path, settings: Settings) -> None:

@@ -17,11 +17,11 @@ from caregov.settings import Settings
 
 @dataclass(frozen=True)
 class Comment:
-    """One comment on one metric's month: who said what about it."""
+    """One comment on one metric's month: the least any commentary input will carry. Who wrote
+    it, and when, are for that input's design to add."""
 
     metric_id: str
     text: str
-    author: str
 
 
 def recorded_commentary(settings: Settings, month_end: dt.date) -> list[Comment]:

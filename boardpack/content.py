@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,10 @@ import duckdb
 
 from boardpack.commentary import Comment, recorded_commentary
 from boardpack.words import AREA_TITLES, entity_words
-from caregov.errors import CaregovError
+from caregov.errors import CaregovError, TransientError
 from caregov.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # An entity expected at least every 28 days delivers monthly (data_freshness's cadence).
 MONTHLY_CADENCE_DAYS = 28
@@ -194,8 +197,18 @@ def serving(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 
 def read_pack(settings: Settings, month_end: dt.date) -> Pack:
-    """Read everything the pack for `month_end` shows."""
-    build_id = fingerprint(settings.serving_db) if settings.serving_db.exists() else ""
+    """Read everything the pack for `month_end` shows, all from one published warehouse: a
+    build that publishes while the pack is read makes it read again."""
+    for _ in range(3):
+        build_id = fingerprint(settings.serving_db) if settings.serving_db.exists() else ""
+        pack = _read_pack(settings, month_end, build_id)
+        if fingerprint(settings.serving_db) == build_id:
+            return pack
+        log.info("a new warehouse was published while the pack was read; reading it again")
+    raise TransientError("the serving warehouse kept changing while the board pack was read")
+
+
+def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
     with serving(settings) as con:
         first, last = con.execute(
             "select min(period_end), max(period_end) from marts.governance_metrics"

@@ -72,12 +72,12 @@ def fix_dates(pdf: bytes, moment: dt.datetime) -> bytes:
     def replace(match: re.Match[bytes]) -> bytes:
         fixed = b"/" + match.group(1) + b" (" + stamp + b")"
         if len(fixed) != len(match.group(0)):
-            raise CaregovError(f"unexpected PDF date {match.group(0)!r} from Chromium")
+            raise RuntimeError(f"unexpected PDF date {match.group(0)!r} from Chromium")
         return fixed
 
     fixed, count = _PDF_DATE.subn(replace, pdf)
     if count != 2:
-        raise CaregovError(f"expected Chromium's two PDF dates, found {count}")
+        raise RuntimeError(f"expected Chromium's two PDF dates, found {count}")
     return fixed
 
 

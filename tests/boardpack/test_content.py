@@ -7,9 +7,11 @@ import dataclasses
 import datetime as dt
 
 import duckdb
+import pytest
 
+from boardpack import content
 from boardpack.commentary import Comment, recorded_commentary
-from boardpack.content import read_pack
+from boardpack.content import Pack, read_pack
 from boardpack.delivery import latest_complete_month
 from boardpack.document import paginate, render_html
 from caregov.settings import Settings
@@ -96,7 +98,7 @@ def test_recorded_commentary_gets_a_page_under_its_metric_title(published: Setti
     the metric's title (never its id)."""
     pack = read_pack(published, MARCH)
     comment = Comment(
-        "workforce_turnover_rate_12m", "Turnover fell after the progression strategy.", "DASS"
+        "workforce_turnover_rate_12m", "Turnover fell after the progression strategy."
     )
     html = render_html(dataclasses.replace(pack, commentary=(comment,)))
     kinds = [page.kind for page in paginate(dataclasses.replace(pack, commentary=(comment,)))]
@@ -105,3 +107,26 @@ def test_recorded_commentary_gets_a_page_under_its_metric_title(published: Setti
     assert "Staff turnover (12 months)" in section
     assert "Turnover fell after the progression strategy." in section
     assert "workforce_turnover_rate_12m" not in html
+
+
+def test_a_publish_while_the_pack_is_read_makes_it_read_again(
+    sample_published: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the serving file changes during the first read (a build published), the pack is read
+    again, and its build id is the new file's."""
+    real = content._read_pack
+    reads: list[str] = []
+
+    def publish_during_the_first_read(settings: Settings, month_end: dt.date, build: str) -> Pack:
+        pack = real(settings, month_end, build)
+        if not reads:
+            with duckdb.connect(str(settings.serving_db)) as con:
+                con.execute("comment on table marts.metric_catalogue is 'republished'")
+        reads.append(build)
+        return pack
+
+    monkeypatch.setattr(content, "_read_pack", publish_during_the_first_read)
+    pack = read_pack(sample_published, MARCH)
+
+    assert len(reads) == 2 and reads[0] != reads[1]
+    assert pack.build_id == reads[1] == content.fingerprint(sample_published.serving_db)
