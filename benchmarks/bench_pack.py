@@ -60,14 +60,21 @@ def figures(workdir: Path) -> dict[str, float]:
 
 
 def _environment(home: Path) -> dict[str, str]:
-    return {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": PSEUDONYM_KEY}
+    # The extracts are written whole before the ingest: nothing to wait for to settle.
+    return {
+        **os.environ,
+        "CAREGOV_HOME": str(home),
+        "CAREGOV_PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "CAREGOV_LANDING_SETTLE_SECONDS": "0",
+    }
 
 
 def _prepare(kept: Path, settings: Settings) -> None:
     """Generate, ingest and build the council once."""
     extracts = kept / "extracts"
     generate_council(extracts, seed=7, months=MONTHS, scale=SCALE, messy=False)
-    ingest_paths(settings, [extracts], echo=lambda _line: None)
+    outcomes = ingest_paths(settings, [extracts], echo=lambda _line: None)
+    assert all(o.status == "loaded" for o in outcomes), [o.line() for o in outcomes]
     shutil.rmtree(extracts)  # archived in the home; not needed twice
     result = build_and_publish(settings)
     assert result.ok, result.describe()
