@@ -208,8 +208,24 @@ def read_pack(settings: Settings, month_end: dt.date) -> Pack:
     raise TransientError("the serving warehouse kept changing while the board pack was read")
 
 
+# The marts the pack reads; a warehouse published before one existed must be built again.
+READS = ("governance_metrics", "governance_metrics_spc", "metric_catalogue", "data_freshness")
+
+
 def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
     with serving(settings) as con:
+        published = {
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        }
+        missing = [table for table in READS if table not in published]
+        if missing:
+            raise CaregovError(
+                f"the serving warehouse has no marts.{missing[0]}: it was built by an older"
+                " caregov; run `caregov build` once, then write the pack."
+            )
         first, last = con.execute(
             "select min(period_end), max(period_end) from marts.governance_metrics"
         ).fetchone() or (None, None)

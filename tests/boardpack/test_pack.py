@@ -93,6 +93,14 @@ def test_a_month_the_warehouse_does_not_hold_is_a_user_error(published: Settings
         write_pack(published, "2026-04")
 
 
+def test_a_warehouse_built_before_spc_is_a_user_error(sample_published: Settings) -> None:
+    """A warehouse published by an older caregov, without the SPC mart: build it again."""
+    with duckdb.connect(str(sample_published.serving_db)) as con:
+        con.execute("drop table marts.governance_metrics_spc")
+    with pytest.raises(CaregovError, match=r"no marts\.governance_metrics_spc: .*`caregov build`"):
+        write_pack(sample_published, "2026-03")
+
+
 def test_without_chromium_the_pack_is_a_user_error(
     published: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
