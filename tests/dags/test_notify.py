@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from email import message_from_bytes
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +12,6 @@ import pytest
 
 from caregov.settings import Settings
 from caregov_dags.notify import SMTP_CONN_ID, LogNotifier, failure_callbacks
-from tests.smtp import local_smtp
 
 EXPECTED = (
     "caregov: ingest_hr.ingest_extract[2] failed in run r1: "
@@ -65,13 +63,6 @@ def test_failure_is_posted_through_apprise(
 def test_unreachable_webhook_does_not_raise(monkeypatch: pytest.MonkeyPatch) -> None:
     """A webhook that cannot be reached never hides the task's own failure."""
     _notify_all(monkeypatch, CAREGOV_NOTIFY_WEBHOOK="json://127.0.0.1:9/nothing-listens-here")
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
-    """A real local SMTP server recording what it receives."""
-    with local_smtp() as inbox:
-        yield inbox.port, inbox.received
 
 
 def test_failure_is_emailed_through_the_smtp_notifier(

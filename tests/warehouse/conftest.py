@@ -48,6 +48,7 @@ MARTS = (
     "provider_payments_monthly",
     "improvement_progress",
     "data_freshness",
+    "governance_metrics_spc",
 )
 
 # Entities first delivered after the first build: one read by tables only, and a snapshot and a
