@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.environment import bench_environ
 from boardpack.delivery import latest_complete_month
 from caregov.sample import generate_council
 from caregov.settings import Settings
@@ -29,7 +30,6 @@ MONTHS = int(os.environ.get("CAREGOV_BENCH_MONTHS", "24"))
 REPEATS = int(os.environ.get("CAREGOV_BENCH_REPEATS", "3"))
 CAREGOV = Path(sys.executable).parent / "caregov"
 # Any key of the required length: the benchmark's people are made up.
-PSEUDONYM_KEY = "bench-pseudonym-key-not-secret-0123456789"
 
 
 def figures(workdir: Path) -> dict[str, float]:
@@ -37,7 +37,7 @@ def figures(workdir: Path) -> dict[str, float]:
     kept = (Path(reuse) if reuse else workdir) / "pack-home"
     home = kept / "caregov-home"
     home.mkdir(parents=True, exist_ok=True)
-    settings = Settings.from_env(_environment(home))
+    settings = Settings.from_env(bench_environ(home))
     if not (kept / "ready").exists():
         shutil.rmtree(home, ignore_errors=True)
         _prepare(kept, settings)
@@ -50,23 +50,13 @@ def figures(workdir: Path) -> dict[str, float]:
         started = time.monotonic()
         subprocess.run(
             [str(CAREGOV), "pack", "--month", f"{month_end:%Y-%m}", "--out", str(out)],
-            env=_environment(home),
+            env=bench_environ(home),
             check=True,
             capture_output=True,
         )
         seconds.append(time.monotonic() - started)
     print(f"pack for {month_end:%Y-%m}: {', '.join(f'{s:.1f}s' for s in seconds)}", file=sys.stderr)
     return {"pack_seconds": statistics.median(seconds)}
-
-
-def _environment(home: Path) -> dict[str, str]:
-    # The extracts are written whole before the ingest: nothing to wait for to settle.
-    return {
-        **os.environ,
-        "CAREGOV_HOME": str(home),
-        "CAREGOV_PSEUDONYM_KEY": PSEUDONYM_KEY,
-        "CAREGOV_LANDING_SETTLE_SECONDS": "0",
-    }
 
 
 def _prepare(kept: Path, settings: Settings) -> None:

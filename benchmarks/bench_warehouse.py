@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.environment import bench_environ
 from caregov.sample import generate_council
 from caregov.settings import Settings
 from ingestion.deliveries import ingest_paths
@@ -129,9 +130,7 @@ def _time_builds(settings: Settings, delta: Path) -> tuple[float, float]:
 
 def _settings(home: Path) -> Settings:
     home.mkdir(parents=True, exist_ok=True)
-    return Settings.from_env(
-        {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": "bench-key"}
-    )
+    return Settings.from_env(bench_environ(home))
 
 
 def _prepare(workdir: Path, settings: Settings) -> None:
