@@ -2,8 +2,10 @@
 # It installs with the same commands a developer's `make install` runs, from the same locks.
 FROM python:3.11-slim-bookworm
 
+# make for the install; Chromium prints the board pack (boardpack/pdf.py) and, through its driver,
+# takes Superset's report screenshots; a font for both.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends make \
+    && apt-get install -y --no-install-recommends make chromium chromium-driver fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/caregov

@@ -30,11 +30,13 @@ $(SUPERSET_VENV)/.installed: $(UV) superset/requirements.txt
 	$(UV) pip install --quiet --python $(SUPERSET_VENV)/bin/python --require-hashes -r superset/requirements.txt
 	touch $@
 
-## system-deps: Debian packages the tests use: chromium (browser tests), docker-compose (validating
-## docker-compose.yml; no Docker engine needed). Installed once, as root.
-SYSTEM_PACKAGES := chromium docker-compose
+## system-deps: Debian packages: chromium (prints the board pack; the browser tests), chromium-driver
+## (Superset's report screenshots drive that chromium through Selenium), docker-compose (the tests
+## validate docker-compose.yml; no Docker engine needed). Installed once, as root; the demo needs
+## only the first two. Each is package:command.
+SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver docker-compose:docker-compose
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $${p#*:} >/dev/null || echo $${p%%:*}; done); \
 	if [ -n "$$missing" ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
@@ -52,18 +54,20 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/dbt parse --project-dir . --profiles-dir dbt_project --target lint --quiet
 
 ## demo: install, generate a sample council, run it through Airflow, leave Airflow and Superset running
-demo: install system-deps
+demo: install
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES='chromium:chromium chromium-driver:chromedriver'
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov generate --out $(DEMO_OUT) --seed 7
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow up
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow deliver $(DEMO_OUT)
-	@# Ingest, build and publish; then Superset (it needs the first published warehouse), whose
-	@# arrival the waiting refresh_dashboards run notices.
+	@# Ingest, build, publish and write the month's board pack; then Superset (it needs the first
+	@# published warehouse), whose arrival the waiting refresh_dashboards run notices.
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow wait
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov superset up
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow wait --dashboards
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov superset screenshots
 	@CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow status
 	@echo "Superset:   $${CAREGOV_SUPERSET_URL:-http://127.0.0.1:8088}  (login $${CAREGOV_SUPERSET_ADMIN_USER:-admin}; password in $(CAREGOV_HOME)/state/secrets/superset_admin_password)"
+	@echo "Board pack: $$(ls -1 $(CAREGOV_HOME)/packs/*.pdf | tail -n 1)"
 	@echo "Stop both with 'make down'."
 
 ## down: stop everything `make demo` started

@@ -9,4 +9,5 @@ BARS: dict[str, float] = {
     "dag_parse_seconds": 1.0,
     "chart_query_p95_ms": 150,
     "landing_to_dashboard_s": 120,
+    "pack_seconds": 30,
 }

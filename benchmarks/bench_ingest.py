@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.environment import bench_environ
+
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("CAREGOV_BENCH_ROWS", "5000000"))
 REPEATS = int(os.environ.get("CAREGOV_BENCH_REPEATS", "3"))
@@ -87,8 +89,7 @@ def figures(workdir: Path) -> dict[str, float]:
     baselines, ingests, peaks = [], [], []
     for run in range(REPEATS):
         home = workdir / f"home-{run}"  # fresh: the same bytes again would be skipped
-        env = dict(os.environ)
-        env.update(CAREGOV_HOME=str(home), CAREGOV_PSEUDONYM_KEY="bench-key")
+        env = bench_environ(home)
         seconds, _ = _timed(
             [sys.executable, "-c", _BASELINE, str(csv), str(workdir / "b.parquet")], env
         )

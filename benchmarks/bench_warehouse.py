@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.environment import bench_environ
 from caregov.sample import generate_council
 from caregov.settings import Settings
 from ingestion.deliveries import ingest_paths
@@ -129,9 +130,7 @@ def _time_builds(settings: Settings, delta: Path) -> tuple[float, float]:
 
 def _settings(home: Path) -> Settings:
     home.mkdir(parents=True, exist_ok=True)
-    return Settings.from_env(
-        {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": "bench-key"}
-    )
+    return Settings.from_env(bench_environ(home))
 
 
 def _prepare(workdir: Path, settings: Settings) -> None:
@@ -144,18 +143,13 @@ def _prepare(workdir: Path, settings: Settings) -> None:
 
 def _report(label: str, seconds: float, result: BuildResult) -> None:
     """Where a build's time went: wall time, dbt's own run time, per node kind, slowest nodes."""
-    results = result.run_results.get("results", [])
     by_kind: dict[str, float] = {}
-    for node in results:
-        kind = node["unique_id"].split(".", 1)[0]
-        by_kind[kind] = by_kind.get(kind, 0.0) + node.get("execution_time", 0.0)
-    slowest = sorted(results, key=lambda node: -node.get("execution_time", 0.0))[:5]
+    for node in result.run_results.nodes:
+        by_kind[node.kind] = by_kind.get(node.kind, 0.0) + node.seconds
     kinds = ", ".join(f"{kind} {total:.1f}s" for kind, total in sorted(by_kind.items()))
-    nodes = ", ".join(
-        f"{node['unique_id'].split('.')[-1]} {node['execution_time']:.1f}s" for node in slowest
-    )
+    nodes = ", ".join(f"{node.name} {node.seconds:.1f}s" for node in result.run_results.slowest(5))
     print(
-        f"{label}: {seconds:.1f}s, dbt nodes {result.run_results.get('elapsed_time', 0):.1f}s"
+        f"{label}: {seconds:.1f}s, dbt nodes {result.run_results.elapsed:.1f}s"
         f" ({kinds}); slowest: {nodes}",
         file=sys.stderr,
     )

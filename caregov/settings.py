@@ -26,6 +26,7 @@ _TRUE = {"1", "true", "yes", "on"}
 DEFAULT_SETTLE_SECONDS = 10.0
 # The shortest pseudonym key accepted outside demo mode: 32 random hex characters are 128 bits.
 MIN_KEY_LENGTH = 32
+DEFAULT_COUNCIL_NAME = "Sample council"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Settings:
     demo: bool = False
     superset_url: str = "http://127.0.0.1:8088"
     superset_admin_user: str = "admin"
+    council_name: str = DEFAULT_COUNCIL_NAME
     _env: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -76,6 +78,7 @@ class Settings:
             demo=env.get("CAREGOV_DEMO", "").strip().lower() in _TRUE,
             superset_url=env.get("CAREGOV_SUPERSET_URL", "http://127.0.0.1:8088").rstrip("/"),
             superset_admin_user=env.get("CAREGOV_SUPERSET_ADMIN_USER", "admin"),
+            council_name=env.get("CAREGOV_COUNCIL_NAME", "").strip() or DEFAULT_COUNCIL_NAME,
             _env=env,
         )
 
@@ -117,6 +120,12 @@ class Settings:
     @property
     def serving_db(self) -> Path:
         return self.warehouse / "governance.duckdb"
+
+    @property
+    def packs(self) -> Path:
+        """The board packs, one PDF per month (`caregov pack`, the DAG `board_pack`): council-wide
+        figures only, no personal data."""
+        return self.home / "packs"
 
     @property
     def state(self) -> Path:
@@ -176,6 +185,20 @@ class Settings:
             password=self._env.get("CAREGOV_SMTP_PASSWORD", ""),
             sender=self._env.get("CAREGOV_SMTP_FROM", "") or "caregov@localhost",
         )
+
+    @property
+    def pack_recipients(self) -> tuple[str, ...]:
+        """Who the monthly board pack is e-mailed to (`CAREGOV_PACK_RECIPIENTS`, comma-separated
+        addresses); none means the pack is written but not sent."""
+        raw = self._env.get("CAREGOV_PACK_RECIPIENTS", "")
+        recipients = tuple(part.strip() for part in raw.split(",") if part.strip())
+        malformed = [r for r in recipients if "@" not in r or any(c.isspace() for c in r)]
+        if malformed:
+            raise SettingsError(
+                f"CAREGOV_PACK_RECIPIENTS holds {malformed[0]!r}, which is not an e-mail address;"
+                " separate addresses with commas."
+            )
+        return recipients
 
     @cached_property
     def pseudonym_key(self) -> bytes:

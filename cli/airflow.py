@@ -90,8 +90,9 @@ def deliver(settings: Settings, folder: Path) -> int:
 @click.pass_obj
 @guarded
 def wait(settings: Settings, dashboards: bool, timeout: float) -> int:
-    """Wait until the last delivery has been ingested, built and published (and, with
-    --dashboards, shown in Superset); print each DAG's runs. Exit 2 if a run failed."""
+    """Wait until the last delivery has been ingested, built, published and written into the
+    month's board pack (and, with --dashboards, shown in Superset); print each DAG's runs. Exit
+    2 if a run failed."""
     from caregov.errors import CaregovError
     from cli.local.airflow import LocalAirflow, wait_for_pipeline
 

@@ -3,7 +3,7 @@
 A thin layer: parse options, read settings once, call the library, print results. Every verb
 imports its implementation lazily so `caregov --help` stays instant. The verbs live beside
 this module by part: the pipeline (`generate`, `ingest`, `status`, `build`, `run`,
-`metrics`), `caregov airflow …` and `caregov superset …`.
+`metrics`), the board pack (`pack`), `caregov airflow …` and `caregov superset …`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import click
 from caregov.console import configure_logging
 from caregov.settings import Settings
 from cli import airflow, pipeline, superset
+from cli.pack import pack
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,5 +30,6 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 for command in pipeline.COMMANDS:
     main.add_command(command)
+main.add_command(pack)
 main.add_command(airflow.group)
 main.add_command(superset.group)

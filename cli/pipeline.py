@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -122,7 +124,12 @@ def run(settings: Settings, landing: Path | None) -> int:
 
 
 @click.command()
-@click.option("--metric", "metric_id", default=None, help="Only this metric id.")
+@click.option(
+    "--metric",
+    "metric_id",
+    default=None,
+    help="Only this metric id (the ids are in --format csv or json).",
+)
 @click.option(
     "--from",
     "from_month",
@@ -153,11 +160,24 @@ def metrics(
     to_month: str | None,
     fmt: str,
 ) -> int:
-    """Print marts.governance_metrics from the serving warehouse."""
-    from warehouse.metrics import format_metrics, read_metrics
+    """Print the governance metrics (marts.governance_metrics) from the serving warehouse.
 
-    rows = read_metrics(settings, metric_id=metric_id, from_month=from_month, to_month=to_month)
-    click.echo(format_metrics(rows, fmt), nl=False)
+    \b
+    table: one line per metric with its title, its latest month, value, target, RAG and the
+           change on the month and on the year (rates as percentages, their changes in
+           percentage points); with --from or --to, one line per metric per month in that
+           range, and RAG only on each metric's latest month, the one the scorecard rates.
+    csv:   metric_id,period_end,value,numerator,denominator,unit for every month (or the
+           --from/--to range).
+    json:  the same rows, with title, target, rag, previous_month_value and value_12m_ago.
+    """
+    from warehouse.metrics import read_metrics
+    from warehouse.metrics_format import format_metrics
+
+    latest_only = fmt == "table" and from_month is None and to_month is None
+    rows = read_metrics(settings, metric_id, from_month, to_month, latest_only=latest_only)
+    colour = fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    click.echo(format_metrics(rows, fmt, colour=colour), nl=False)
     return 0
 
 

@@ -14,15 +14,23 @@ Builds the governance warehouse with dbt and publishes it for Superset and `care
   → `dbt_build_and_publish` (one `dbt build` — models, tests, seeds — on
   `warehouse/build.duckdb`, then, only if everything passed, an atomic publish onto
   `warehouse/governance.duckdb`; in the `duckdb_writer` pool, one slot, so DuckDB's single
-  writer is never contended) → `model_summary` (dbt's `run_results.json` as a per-model table
-  in the log) → `announce_marts` (emits the `marts` asset, which starts `refresh_dashboards`).
-- **On failure** the serving warehouse is untouched (yesterday's numbers stay up), the per-model
+  writer is never contended) → `model_summary` (dbt's `run_results.json` summarised in the
+  log) → `announce_marts` (emits the `marts` asset, which starts `refresh_dashboards`).
+- **Logs and XComs**: every task returns a small value (the build: its node counts by
+  status). dbt's results are summarised in the log, failures first with dbt's message, then
+  the slowest nodes, then the counts by kind and status: by `model_summary` after a publish,
+  by `dbt_build_and_publish` when the build fails.
+- **A skipped build**: a run started by raw assets with no load newer than the serving
+  warehouse rebuilds nothing. The grid shows `source_freshness` succeeded and the three tasks
+  after it skipped; `source_freshness`'s log says `BUILD SKIPPED` and why.
+- **On failure** the serving warehouse is untouched (yesterday's numbers stay up), the
   summary names what failed, and the failure notification is sent. Only transient errors
   are retried.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -34,6 +42,10 @@ from caregov_dags.policy import DUCKDB_WRITER_POOL, default_args, env_seconds
 log = logging.getLogger(__name__)
 
 POKE_SECONDS = 5
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 @dag(
@@ -88,9 +100,9 @@ def build_warehouse() -> None:
         A nightly (or manual) run always builds. A run started by raw assets builds only when
         some load finished after the serving warehouse was last published: raw events that
         arrive while a build is running queue one more run, which this makes a cheap no-op.
+        The log says which way it went; a skipped run says so in a warning naming the tasks
+        it skips (the grid shows them as skipped) and when the kept warehouse was published.
         """
-        import datetime as dt
-
         from caregov.settings import Settings
         from ingestion.ledger import entity_status, format_status
 
@@ -102,21 +114,34 @@ def build_warehouse() -> None:
             log.warning("stale entities: %s", ", ".join(stale))
         run_type = context["dag_run"].run_type
         if getattr(run_type, "value", run_type) != "asset_triggered":
+            log.info("building: a scheduled or manual run always builds")
             return True
         loads = [r["last_loaded_at"] for r in rows if r["last_loaded_at"] is not None]
         if not loads or not settings.serving_db.exists():
+            log.info("building: no load recorded yet, or no serving warehouse yet")
             return True
         published = dt.datetime.fromtimestamp(settings.serving_db.stat().st_mtime, dt.UTC)
         newest = max(loads).replace(tzinfo=dt.UTC)  # the ledger stores UTC without a zone
         if newest > published:
+            log.info("building: a load finished at %s, after the last publish", _utc(newest))
             return True
-        log.info("no load since the last publish (%s); nothing to rebuild", published)
+        skipped = context["task"].get_flat_relative_ids(upstream=False)
+        log.warning(
+            "BUILD SKIPPED: no load finished after the serving warehouse was published at %s "
+            "(latest load %s), so there is nothing to rebuild; skipping %s; the dashboards "
+            "keep showing that warehouse",
+            _utc(published),
+            _utc(newest),
+            ", ".join(t for t in context["dag"].task_ids if t in skipped),
+        )
         return False
 
-    @task(pool=DUCKDB_WRITER_POOL)
+    # One small XCom (node counts by status), not one per status; the table is in the log.
+    @task(pool=DUCKDB_WRITER_POOL, multiple_outputs=False)
     def dbt_build_and_publish() -> dict[str, int]:
         """One dbt build on build.duckdb; publish governance.duckdb only if all of it passed.
-        Returns the node counts by status (`model_summary` logs the table from the run results)."""
+        Returns the node counts by status (`model_summary` logs the table from the run results);
+        on failure the log holds the summary, failures first."""
         from airflow.sdk.exceptions import AirflowFailException
 
         from caregov.settings import Settings
@@ -135,13 +160,13 @@ def build_warehouse() -> None:
 
     @task
     def model_summary() -> None:
-        """Log the published build's run_results.json as a per-model table."""
+        """Log the published build's run results: failures, the slowest nodes, counts."""
         from caregov.settings import Settings
         from warehouse.project import run_results_path
         from warehouse.results import RunResults, format_summary
 
         results = RunResults.read(run_results_path(Settings.from_env()))
-        log.info("dbt run results:\n%s", format_summary(results))
+        log.info("%s", format_summary(results))
 
     @task(outlets=[MARTS])
     def announce_marts(*, outlet_events: Any = None) -> None:

@@ -8,6 +8,7 @@ it is the slowest thing the suite does. Tests that change state build their own 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,4 +78,16 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory, sample_extracts: 
     assert all(o.status == "loaded" for o in outcomes), [o.line() for o in outcomes]
     result = build_and_publish(settings)
     assert result.ok, result.describe()
+    return settings
+
+
+@pytest.fixture
+def sample_published(caregov_home: Path, sample_warehouse: Settings) -> Settings:
+    """What the sample council's build published (the serving warehouse and its manifest) and
+    the load ledger, copied into this test's CAREGOV_HOME, for tests that write beside them."""
+    settings = Settings.from_env(home_environ(caregov_home))
+    shutil.copytree(sample_warehouse.ledger, settings.ledger)
+    settings.warehouse.mkdir(parents=True)
+    for name in ("governance.duckdb", "manifest.json"):
+        shutil.copy2(sample_warehouse.warehouse / name, settings.warehouse / name)
     return settings

@@ -36,7 +36,15 @@ def test_compose_file_validates_with_every_secret_set(tmp_path: Path) -> None:
     result = _config(_filled_env(tmp_path))
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
-    for name in ("postgres", "redis", "airflow-scheduler", "airflow-worker", "superset"):
+    for name in (
+        "postgres",
+        "redis",
+        "airflow-scheduler",
+        "airflow-worker",
+        "superset",
+        "superset-worker",
+        "superset-beat",
+    ):
         assert name in services
 
 

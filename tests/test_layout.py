@@ -21,6 +21,7 @@ PACKAGES = {
     "cli": ROOT / "cli",
     "ingestion": ROOT / "ingestion",
     "warehouse": ROOT / "warehouse",
+    "boardpack": ROOT / "boardpack",
     "caregov_superset": ROOT / "superset" / "caregov_superset",
     "caregov_dags": ROOT / "dags" / "caregov_dags",
 }
@@ -33,9 +34,19 @@ ALLOWED = {
     "sample": {"kernel", "sample"},
     "ingestion": {"kernel", "ingestion"},
     "warehouse": {"kernel", "warehouse"},
+    "boardpack": {"kernel", "boardpack"},
     "superset": {"kernel", "superset", "superset-face"},
-    "dags": {"kernel", "ingestion", "warehouse", "superset-face", "dags"},
-    "shell": {"kernel", "sample", "ingestion", "warehouse", "superset", "superset-face", "shell"},
+    "dags": {"kernel", "ingestion", "warehouse", "boardpack", "superset-face", "dags"},
+    "shell": {
+        "kernel",
+        "sample",
+        "ingestion",
+        "warehouse",
+        "boardpack",
+        "superset",
+        "superset-face",
+        "shell",
+    },
 }
 
 
@@ -51,6 +62,7 @@ def part_of(module: str) -> str | None:
         "cli": "shell",
         "ingestion": "ingestion",
         "warehouse": "warehouse",
+        "boardpack": "boardpack",
         "caregov_superset": "superset",
         "caregov_dags": "dags",
     }.get(top) or ("dags" if top in {path.stem for path in DAG_FILES} else None)
@@ -132,6 +144,8 @@ def test_the_boundary_check_can_fail() -> None:
     assert part_of("caregov_superset.upkeep") in ALLOWED["dags"]
     assert part_of("caregov.sample.writer") == "sample"
     assert "ingestion" not in ALLOWED["sample"]
+    assert ALLOWED[part_of("boardpack.pack") or ""] == {"kernel", "boardpack"}
+    assert "boardpack" not in ALLOWED["warehouse"]
 
 
 def test_superset_server_files_import_nothing_of_ours() -> None:

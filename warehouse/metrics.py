@@ -1,24 +1,79 @@
-"""`caregov metrics`: read marts.governance_metrics from the serving warehouse and format it.
+"""`caregov metrics` reads the governance metrics from the serving warehouse (rendered by
+warehouse.metrics_format).
 
-Readers open the serving file read-only, so any number of them can run while a build publishes
-a new file beside it (see warehouse.build).
+Each row of marts.governance_metrics is read with what a reader needs beside it: the metric's
+title and target (marts.metric_catalogue), its RAG (marts.governance_scorecard, which rates a
+metric's latest month only) and its values a month and twelve months earlier, which give the
+change on the month and on the year. Readers open the serving file read-only, so any number of
+them can run while a build publishes a new file beside it (see warehouse.build).
 """
 
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import io
-import json
-from typing import Any
+from dataclasses import dataclass
 
 import duckdb
 
 from caregov.errors import CaregovError
 from caregov.settings import Settings
 
-COLUMNS = ("metric_id", "period_end", "value", "numerator", "denominator", "unit")
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One metric for one month end, with its title, target, RAG and earlier values."""
+
+    metric_id: str
+    period_end: dt.date
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    unit: str  # rate (a fraction), count, days or ratio
+    title: str
+    target: float | None
+    rag: str | None  # the scorecard's rating: set on the metric's latest month only
+    previous_month_value: float | None
+    value_12m_ago: float | None
+
+    @property
+    def change_on_month(self) -> float | None:
+        return _difference(self.value, self.previous_month_value)
+
+    @property
+    def change_on_year(self) -> float | None:
+        return _difference(self.value, self.value_12m_ago)
+
+
+def _difference(value: float | None, earlier: float | None) -> float | None:
+    return None if value is None or earlier is None else value - earlier
+
+
+# governance_metrics beside its month before and its month a year before (month ends, so the
+# last day of the month an interval earlier), its catalogue entry and its scorecard row.
+_SELECT = """
+    select
+        metric.metric_id,
+        metric.period_end,
+        metric.value,
+        metric.numerator,
+        metric.denominator,
+        metric.unit,
+        coalesce(catalogue.title, metric.metric_id) as title,
+        catalogue.target,
+        case when scorecard.period_end = metric.period_end then scorecard.rag end as rag,
+        month_before.value as previous_month_value,
+        year_before.value as value_12m_ago
+    from marts.governance_metrics as metric
+    left join marts.metric_catalogue as catalogue on metric.metric_id = catalogue.metric_id
+    left join marts.governance_scorecard as scorecard on metric.metric_id = scorecard.metric_id
+    left join marts.governance_metrics as month_before
+        on metric.metric_id = month_before.metric_id
+        and month_before.period_end = last_day(metric.period_end - interval 1 month)
+    left join marts.governance_metrics as year_before
+        on metric.metric_id = year_before.metric_id
+        and year_before.period_end = last_day(metric.period_end - interval 12 month)
+"""
 
 
 def read_metrics(
@@ -26,8 +81,10 @@ def read_metrics(
     metric_id: str | None = None,
     from_month: str | None = None,
     to_month: str | None = None,
-) -> list[dict[str, Any]]:
-    """Rows of marts.governance_metrics, filtered by metric and by months (YYYY-MM, inclusive)."""
+    latest_only: bool = False,
+) -> list[MetricRow]:
+    """Rows of marts.governance_metrics by metric id and month end, filtered by metric and by
+    months (YYYY-MM, both ends included); with `latest_only`, each metric's latest month."""
     if not settings.serving_db.exists():
         raise CaregovError(
             f"there is no serving warehouse at {settings.serving_db} yet; run `caregov build` first."
@@ -35,84 +92,30 @@ def read_metrics(
     where: list[str] = ["true"]
     params: list[object] = []
     if metric_id:
-        where.append("metric_id = ?")
+        where.append("metric.metric_id = ?")
         params.append(metric_id)
     if from_month:
-        where.append("period_end >= ?")
+        where.append("metric.period_end >= ?")
         params.append(_month_start(from_month))
     if to_month:
-        where.append("period_end <= ?")
+        where.append("metric.period_end <= ?")
         params.append(_month_end(to_month))
+    if latest_only:
+        where.append("metric.period_end = scorecard.period_end")
     with duckdb.connect(str(settings.serving_db), read_only=True) as con:
         if metric_id:
-            known = con.execute(
-                "select count(*) from marts.metric_catalogue where metric_id = ?", [metric_id]
-            ).fetchone()
-            if not known or not known[0]:
-                raise CaregovError(f"there is no metric {metric_id!r}; see marts.metric_catalogue.")
+            catalogue = con.sql("select metric_id from marts.metric_catalogue").fetchall()
+            known = [r[0] for r in catalogue]
+            if metric_id not in known:
+                raise CaregovError(
+                    f"there is no metric {metric_id!r}; the metrics are: "
+                    f"{', '.join(sorted(known))}."
+                )
         cursor = con.execute(
-            f"select {', '.join(COLUMNS)} from marts.governance_metrics "
-            f"where {' and '.join(where)} order by metric_id, period_end",
+            f"{_SELECT} where {' and '.join(where)} order by metric.metric_id, metric.period_end",
             params,
         )
-        return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
-
-
-def format_metrics(rows: list[dict[str, Any]], fmt: str) -> str:
-    """Render rows as `table`, `csv` ((the specified columns)) or `json`; ends with a newline."""
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for row in rows:
-            writer.writerow(["" if row[c] is None else _text(row[c]) for c in COLUMNS])
-        return out.getvalue()
-    if fmt == "json":
-        return json.dumps([{c: _json(row[c]) for c in COLUMNS} for row in rows], indent=2) + "\n"
-    if fmt == "table":
-        return _table(rows)
-    raise CaregovError(f"unknown format {fmt!r}; use table, csv or json.")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)) if abs(value) < 1e15 else repr(value)
-    return str(value)
-
-
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _table(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "no metrics in that range\n"
-    cells = [list(COLUMNS)]
-    for row in rows:
-        cells.append([_table_cell(row[c], row["unit"], c) for c in COLUMNS])
-    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-    lines = []
-    for number, line in enumerate(cells):
-        parts = [
-            cell.ljust(width) if i in (0, 1, 5) else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
-        ]
-        lines.append("  ".join(parts).rstrip())
-        if number == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
-
-
-def _table_cell(value: Any, unit: str, column: str) -> str:
-    if value is None:
-        return "-"
-    if column == "value" and unit == "rate":
-        return f"{value:.2%}"
-    if isinstance(value, float):
-        return f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
-    return _text(value)
+        return [MetricRow(*row) for row in cursor.fetchall()]
 
 
 def _month_start(month: str) -> dt.date:

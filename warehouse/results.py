@@ -15,7 +15,11 @@ from typing import Any
 
 # Node statuses that let a build publish; "skipped" nodes follow a failure, so they do not.
 PASSED = frozenset({"success", "pass", "warn", "no-op"})
-FAILING = frozenset({"error", "fail", "runtime error"})
+
+SLOWEST = 10  # rows of the summary's table of the slowest nodes
+MAX_PROBLEMS = 20  # failures and warnings listed one by one; more are only counted
+NAME_WIDTH = 60  # the widest name the table shows whole; dbt's test names reach 400
+MESSAGE_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,10 @@ class NodeResult:
 
 @dataclass(frozen=True)
 class RunResults:
-    """The nodes one dbt invocation ran (empty when dbt wrote no results)."""
+    """The nodes one dbt invocation ran (empty when dbt wrote no results), and its wall time."""
 
     nodes: tuple[NodeResult, ...] = ()
+    elapsed: float = 0.0
 
     @classmethod
     def read(cls, path: Path) -> RunResults:
@@ -61,7 +66,10 @@ class RunResults:
             data: dict[str, Any] = json.loads(path.read_text())
         except FileNotFoundError:
             return cls()
-        return cls(tuple(_node(result) for result in data.get("results", [])))
+        return cls(
+            tuple(_node(result) for result in data.get("results", [])),
+            round(float(data.get("elapsed_time") or 0.0), 3),
+        )
 
     @property
     def all_passed(self) -> bool:
@@ -69,6 +77,10 @@ class RunResults:
 
     def failures(self) -> list[NodeResult]:
         return [node for node in self.nodes if node.failed]
+
+    def slowest(self, count: int) -> list[NodeResult]:
+        """The `count` nodes that took longest, longest first (ties by name, so stable)."""
+        return sorted(self.nodes, key=lambda node: (-node.seconds, node.name))[:count]
 
     def count_by_kind(self) -> dict[str, int]:
         return dict(sorted(Counter(node.kind for node in self.nodes).items()))
@@ -84,25 +96,65 @@ def _node(result: dict[str, Any]) -> NodeResult:
         status=str(result.get("status", "")),
         seconds=round(float(result.get("execution_time") or 0.0), 3),
         failures=int(failures) if failures is not None else None,
-        message=" ".join(str(result.get("message") or "").split())[:200],
+        message=" ".join(str(result.get("message") or "").split())[:MESSAGE_CHARS],
         compiled_code=str(result.get("compiled_code") or ""),
     )
 
 
-def format_summary(results: RunResults) -> str:
-    """A fixed-width table of the nodes (failures first), then counts by kind and status."""
-    rows = results.nodes
-    ordered = sorted(rows, key=lambda r: (r.status not in FAILING, r.kind, r.name))
-    width = max([len(r.name) for r in rows] + [4])
-    lines = [f"{'kind':<9} {'name':<{width}} {'status':<8} {'seconds':>8}  message"]
-    for row in ordered:
-        message = row.message if row.status in FAILING | {"warn"} else ""
+def format_summary(results: RunResults, slowest: int = SLOWEST) -> str:
+    """The run as a data engineer reads it in a task log: failures, the slowest nodes, counts.
+
+    Failed nodes (and warnings) come first, each with its full name and dbt's message; then the
+    `slowest` nodes as a table (name, kind, status, seconds) whose columns are as wide as what
+    they show, long names clipped in the middle so their hash suffix stays; then the counts by
+    kind and status. No line is padded beyond its content, so a log viewer shows the status
+    and seconds of every row on screen.
+    """
+    nodes = results.nodes
+    if not nodes:
+        return "dbt wrote no run results."
+    failed = results.failures()
+    skipped = sum(node.status == "skipped" for node in nodes)
+    lines = [
+        f"dbt ran {len(nodes)} nodes in {results.elapsed:.1f}s: "
+        f"{len(failed)} failed, {skipped} skipped"
+    ]
+    problems = failed + [node for node in nodes if node.status == "warn"]
+    if problems:
+        lines.append("failures and warnings:")
+        for node in problems[:MAX_PROBLEMS]:
+            lines.append(f"  {node.status} {node.kind} {node.name}")
+            if node.message:
+                lines.append(f"    {node.message}")
+        if len(problems) > MAX_PROBLEMS:
+            lines.append(f"  ... and {len(problems) - MAX_PROBLEMS} more in dbt's log")
+    top = results.slowest(slowest)
+    rows = [("name", "kind", "status", "seconds")]
+    rows += [(_clip(n.name), n.kind, n.status, f"{n.seconds:.2f}") for n in top]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines.append(f"slowest {len(top)} of {len(nodes)} nodes:")
+    for name, kind, status, seconds in rows:
         lines.append(
-            f"{row.kind:<9} {row.name:<{width}} {row.status:<8} {row.seconds:>8.2f}  {message}".rstrip()
+            f"  {name:<{widths[0]}}  {kind:<{widths[1]}}  {status:<{widths[2]}}"
+            f"  {seconds:>{widths[3]}}"
         )
-    counts = Counter((r.kind, r.status) for r in rows)
+    by_kind: dict[str, Counter[str]] = {}
+    for node in nodes:
+        by_kind.setdefault(node.kind, Counter())[node.status] += 1
     lines.append(
-        "totals: "
-        + ", ".join(f"{kind} {status}={n}" for (kind, status), n in sorted(counts.items()))
+        "counts: "
+        + "; ".join(
+            f"{kind} " + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+            for kind, statuses in sorted(by_kind.items())
+        )
     )
     return "\n".join(lines)
+
+
+def _clip(name: str, width: int = NAME_WIDTH) -> str:
+    """`name` in at most `width` characters, its middle cut: dbt's long test names differ in
+    their ends (the model and column first, a hash last)."""
+    if len(name) <= width:
+        return name
+    tail = 12
+    return f"{name[: width - tail - 3]}...{name[-tail:]}"

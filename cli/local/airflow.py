@@ -8,7 +8,8 @@ timings below are tuned so a file dropped in the landing zone flows through in s
 module runs Airflow; it does not import it.
 
 `deliver` puts extracts into the landing zone the way a council system does, and
-`wait_for_pipeline` waits until what was delivered has flowed through the DAGs.
+`wait_for_pipeline` waits until what was delivered has flowed through the DAGs (built,
+published and written into the month's board pack).
 """
 
 from __future__ import annotations
@@ -206,13 +207,15 @@ def wait_for_pipeline(
     """Wait until what was delivered since `since` (ISO time, UTC) has flowed through.
 
     Done when the landing zone is drained, no run is queued or running and no asset event waits
-    to start one (twice in a row, a few seconds apart), and `build_warehouse` (and
-    `refresh_dashboards` if asked) succeeded after `since` — or nothing new was loaded and a
-    serving warehouse already exists (a repeat delivery is skipped). Return the run states seen;
+    to start one (twice in a row, a few seconds apart), and `build_warehouse` and `board_pack`
+    (and `refresh_dashboards` if asked) succeeded after `since` — or nothing new was loaded and
+    a serving warehouse already exists (a repeat delivery is skipped). Return the run states seen;
     raise CaregovError on failure, when an ingest run failed and files are left waiting with
     nothing running, or on timeout.
     """
-    needed = ["build_warehouse"] + (["refresh_dashboards"] if dashboards else [])
+    # board_pack starts on the same publish as refresh_dashboards but needs no Superset: the
+    # month's pack is part of what a delivery leaves behind.
+    needed = ["build_warehouse", "board_pack"] + (["refresh_dashboards"] if dashboards else [])
     deadline = time.monotonic() + timeout
     quiet = stalled = 0
     states: dict[str, list[str]] = {}

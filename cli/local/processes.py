@@ -1,7 +1,7 @@
 """Run a local service's processes detached, and stop them with everything they started.
 
 `caregov airflow up` and `caregov superset up` start servers that outlive the command: Airflow's
-scheduler, DAG processor, triggerer and API server; Superset's web server (and its workers).
+scheduler, DAG processor, triggerer and API server; Superset's web server, Celery worker and beat.
 Each component leads a new session and process group of its own (so a closing terminal does not
 take it down), and their pids are recorded in a pid file under `CAREGOV_HOME/state/`. `down`
 ends every process of those groups and every descendant of the components (Airflow runs each
@@ -16,7 +16,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +89,24 @@ class ServiceProcesses:
 
     def running(self) -> bool:
         return bool(self.members())
+
+    def exited(self, expected: Iterable[str] = ()) -> list[str]:
+        """The components (by name) not running: those recorded whose own process has ended,
+        and those of `expected` that were never recorded."""
+        try:
+            recorded = json.loads(self.pid_file.read_text())["pids"]
+            pids = {name: int(pid) for name, pid in recorded.items()}
+        except (FileNotFoundError, ValueError, KeyError):
+            pids = {}
+        gone = [name for name in expected if name not in pids]
+        for name, pid in pids.items():
+            try:
+                proc = psutil.Process(pid)
+                if not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE:
+                    gone.append(name)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                gone.append(name)
+        return gone
 
     def stop(self, grace: float = 30.0) -> int:
         """SIGTERM every member, SIGKILL those still alive after `grace`; return how many."""

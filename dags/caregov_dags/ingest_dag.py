@@ -57,7 +57,9 @@ def make_ingest_dag(source: str) -> DAG:
         doc_md=DOC.format(source=source, entities=entities),
     )
     def ingest() -> None:
-        @task
+        # The list feeds the mapped ingest tasks (each shows its file's name); a backlog of months
+        # would make one long "Returned value" line of paths in the log, so it is not shown.
+        @task(show_return_value_in_logs=False)
         def waiting_files() -> list[str]:
             """What to ingest now from this source's landing folder: the settled files, and the
             entries to refuse (links, pipes). Files still being written wait for a later run."""

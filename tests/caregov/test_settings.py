@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def test_places_follow_the_contract_layout(tmp_path: Path) -> None:
     assert settings.quarantine == tmp_path / "quarantine"
     assert settings.build_db == tmp_path / "warehouse" / "build.duckdb"
     assert settings.serving_db == tmp_path / "warehouse" / "governance.duckdb"
+    assert settings.packs == tmp_path / "packs"
 
 
 def test_missing_secret_outside_demo_names_the_variable(tmp_path: Path) -> None:
@@ -61,3 +63,34 @@ def test_short_pseudonym_key_is_refused_naming_the_variable(tmp_path: Path) -> N
         _ = Settings.from_env(env).pseudonym_key
     env["CAREGOV_PSEUDONYM_KEY"] = "k" * 32
     assert Settings.from_env(env).pseudonym_key == b"k" * 32
+
+
+def test_council_name_comes_from_the_environment_with_a_default(tmp_path: Path) -> None:
+    """CAREGOV_COUNCIL_NAME names the council on the board pack; unset or blank, a sample name."""
+    home = {"CAREGOV_HOME": str(tmp_path)}
+    assert Settings.from_env(home).council_name == "Sample council"
+    assert (
+        Settings.from_env({**home, "CAREGOV_COUNCIL_NAME": "  "}).council_name == "Sample council"
+    )
+    named = {**home, "CAREGOV_COUNCIL_NAME": " Borough of Eastfield "}
+    assert Settings.from_env(named).council_name == "Borough of Eastfield"
+
+
+def test_pack_recipients_are_comma_separated_addresses(tmp_path: Path) -> None:
+    """CAREGOV_PACK_RECIPIENTS lists addresses; blanks are dropped, none is an empty list."""
+    home = {"CAREGOV_HOME": str(tmp_path)}
+    assert Settings.from_env(home).pack_recipients == ()
+    env = {**home, "CAREGOV_PACK_RECIPIENTS": " dass@council.example, ,board@council.example "}
+    assert Settings.from_env(env).pack_recipients == (
+        "dass@council.example",
+        "board@council.example",
+    )
+
+
+def test_a_pack_recipient_that_is_no_address_is_refused(tmp_path: Path) -> None:
+    """A recipient without an @ (say, separated by semicolons) is an error naming the variable."""
+    env = {"CAREGOV_HOME": str(tmp_path), "CAREGOV_PACK_RECIPIENTS": "a@x.example; b@x.example"}
+    with pytest.raises(
+        SettingsError, match=re.escape("CAREGOV_PACK_RECIPIENTS holds 'a@x.example; b@")
+    ):
+        _ = Settings.from_env(env).pack_recipients

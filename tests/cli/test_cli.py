@@ -18,6 +18,7 @@ VERBS = [
     ["run"],
     ["metrics"],
     ["status"],
+    ["pack"],
     ["superset"],
     ["superset", "up"],
     ["superset", "sync"],

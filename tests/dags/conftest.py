@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, VENV_BIN
+from tests.smtp import local_smtp
 
 DAGS = ROOT / "dags"
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="caregov-airflow-home-"))
@@ -38,6 +39,7 @@ CONTRACT_DAG_IDS = {
     "ingest_improvement_plan",
     "build_warehouse",
     "refresh_dashboards",
+    "board_pack",
 }
 
 
@@ -81,3 +83,10 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
     # An Apprise URL: `json://` posts {"title", "message", "type", …} as JSON.
     yield f"json://127.0.0.1:{server.server_port}/hook", received
     server.shutdown()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
+    """A real local SMTP server recording what it receives."""
+    with local_smtp() as inbox:
+        yield inbox.port, inbox.received

@@ -128,6 +128,18 @@ def test_demo_wait_sees_the_finished_pipeline(pipeline: Platform) -> None:
     }
     assert "success" in states["build_warehouse"]
     assert "success" in states["refresh_dashboards"]
+    assert "success" in states["board_pack"]
+
+
+def test_board_pack_ran_on_marts_and_left_the_newest_months_pack(pipeline: Platform) -> None:
+    """board_pack started by itself on the marts event and wrote the pack of the newest month,
+    which every monthly source delivered (no mail server here: written, not sent)."""
+    wait_for_pipeline(pipeline.api, pipeline.settings, pipeline.delivered_at, 180, dashboards=False)
+    runs = runs_since(pipeline.api, "board_pack", pipeline.delivered_at)
+    assert {r["run_type"] for r in runs} == {"asset_triggered"}
+    assert "success" in {r["state"] for r in runs}
+    packs = [path.name for path in pipeline.settings.packs.glob("*.pdf")]
+    assert packs == [f"board-pack-{pipeline.newest_month[:7]}.pdf"]
 
 
 def test_bad_file_is_rejected_archived_reported_and_serving_unchanged(pipeline: Platform) -> None:

@@ -20,7 +20,7 @@ def test_every_dag_imports_without_errors(dagbag: Any) -> None:
 
 
 def test_dag_ids_are_the_contracts(dagbag: Any) -> None:
-    """Exactly the seven DAG ids of the specification (docs/specification.md#6-airflow) exist."""
+    """Exactly the eight DAG ids of the specification (docs/specification.md#6-airflow) exist."""
     assert set(dagbag.dag_ids) == CONTRACT_DAG_IDS
 
 
@@ -121,6 +121,20 @@ def test_refresh_dashboards_runs_on_the_marts_asset(dagbag: Any) -> None:
         "warm_up_cache",
         "dashboard_health_check",
     ]
+
+
+def test_board_pack_runs_on_the_marts_asset_and_may_be_asked_to_resend(dagbag: Any) -> None:
+    """board_pack is scheduled on marts, one run at a time, and ends by e-mailing the pack; a
+    `resend` parameter, off by default, sends a month's pack again."""
+    dag = dagbag.dags["board_pack"]
+    assert [a.uri for a in dag.timetable.asset_condition.objects] == ["caregov://warehouse/marts"]
+    assert [t.task_id for t in dag.topological_sort()] == [
+        "complete_month",
+        "write_pack",
+        "email_pack",
+    ]
+    assert dag.max_active_runs == 1
+    assert dag.params["resend"] is False
 
 
 def _callbacks(task: Any) -> list[Any]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-from collections.abc import Iterator
 from email import message_from_bytes
 from types import SimpleNamespace
 from typing import Any
@@ -65,29 +63,6 @@ def test_failure_is_posted_through_apprise(
 def test_unreachable_webhook_does_not_raise(monkeypatch: pytest.MonkeyPatch) -> None:
     """A webhook that cannot be reached never hides the task's own failure."""
     _notify_all(monkeypatch, CAREGOV_NOTIFY_WEBHOOK="json://127.0.0.1:9/nothing-listens-here")
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
-    """A real local SMTP server recording what it receives."""
-    from aiosmtpd.controller import Controller
-
-    received: list[bytes] = []
-
-    class Handler:
-        async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-            received.append(envelope.content)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
 
 
 def test_failure_is_emailed_through_the_smtp_notifier(

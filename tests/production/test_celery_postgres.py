@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import subprocess
 import threading
@@ -53,6 +54,8 @@ AIRFLOW_SERVICES = (
     "airflow-worker",
 )
 SUPERSET_SERVICES = ("superset", "superset-worker")
+# Started with the others; Celery beat has no compose health check (nothing to ask it).
+SCHEDULER_SERVICES = ("superset-beat",)
 DASHBOARD_SLUGS = {
     "governance-overview",
     "workforce",
@@ -167,7 +170,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Production]
     _flush_redis()
     try:
         _init_both(platform)
-        for service in (*AIRFLOW_SERVICES, *SUPERSET_SERVICES):
+        for service in (*AIRFLOW_SERVICES, *SUPERSET_SERVICES, *SCHEDULER_SERVICES):
             platform.start(service)
         worker_env = platform.environ("airflow-worker")
         settings = Settings.from_env(worker_env)
@@ -241,6 +244,16 @@ def test_superset_on_postgresql_is_synced_by_the_cli(production: Production) -> 
     slugs = production.query(production.platform.host.superset_db, "select slug from dashboards")
     assert {slug for (slug,) in slugs} >= DASHBOARD_SLUGS
     assert superset_newest_month(production.settings) == production.newest_month
+
+
+def test_superset_beat_drives_the_report_scheduler_on_the_worker(production: Production) -> None:
+    """Superset's beat sends the report scheduler every minute through Redis, and the Superset
+    worker runs it: what scheduled e-mail reports and alerts need in production."""
+    worker_log = production.platform.running["superset-worker"].log
+    deadline = time.monotonic() + 90
+    while not re.search(r"Task reports\.scheduler\[[^]]+\] succeeded", worker_log.read_text()):
+        assert time.monotonic() < deadline, worker_log.read_text()[-4000:]
+        time.sleep(2)
 
 
 @pytest.mark.parametrize("service", [*AIRFLOW_SERVICES, *SUPERSET_SERVICES])

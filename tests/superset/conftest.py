@@ -1,8 +1,10 @@
 """One real Superset 6.1 per test session, serving the shared sample council's warehouse.
 
-The server gets its own temporary CAREGOV_HOME (metadata database, cache, pid file) whose
-`warehouse/` is a link to the published sample warehouse, so the shared home stays untouched.
-It listens on a free port and is stopped, with every process it started, at the end.
+The server gets its own temporary CAREGOV_HOME (metadata database, cache, broker, pid file)
+whose `warehouse/` is a link to the published sample warehouse, so the shared home stays
+untouched. It listens on a free port, runs its Celery worker and beat beside the web server, and
+sends its report e-mails to a local SMTP server (`mail`). It is stopped, with every process it
+started, at the end.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from caregov.settings import Settings
 from caregov_superset.client import SupersetClient
 from caregov_superset.sync import client_for
 from cli.local.superset import down, up
+from tests.smtp import Inbox, local_smtp
 
 
 def free_port() -> int:
@@ -28,11 +31,19 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def mail() -> Iterator[Inbox]:
+    """The SMTP server the session's Superset sends report and alert e-mails to."""
+    with local_smtp() as inbox:
+        yield inbox
+
+
+@pytest.fixture(scope="session")
 def superset_environ(
-    tmp_path_factory: pytest.TempPathFactory, sample_warehouse: Settings
+    tmp_path_factory: pytest.TempPathFactory, sample_warehouse: Settings, mail: Inbox
 ) -> dict[str, str]:
     """The environment of a private Superset home reading the sample council's serving
-    warehouse (what a user's shell would hold to run `caregov superset …` on it)."""
+    warehouse (what a user's shell would hold to run `caregov superset …` on it), with the
+    session's SMTP server as its mail server."""
     home = tmp_path_factory.mktemp("superset") / "caregov-home"
     home.mkdir()
     (home / "warehouse").symlink_to(sample_warehouse.warehouse, target_is_directory=True)
@@ -44,7 +55,12 @@ def superset_environ(
         CAREGOV_SUPERSET_ADMIN_USER="admin",
         CAREGOV_SUPERSET_ADMIN_PASSWORD=secrets.token_urlsafe(16),
         CAREGOV_SUPERSET_SECRET_KEY=secrets.token_urlsafe(32),
+        CAREGOV_SMTP_HOST="127.0.0.1",
+        CAREGOV_SMTP_PORT=str(mail.port),
+        CAREGOV_SMTP_FROM="caregov-reports@council.example",
     )
+    for name in ("CAREGOV_SMTP_USER", "CAREGOV_SMTP_PASSWORD"):
+        env.pop(name, None)
     return env
 
 

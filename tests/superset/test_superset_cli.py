@@ -7,6 +7,9 @@ import socket
 import subprocess
 from pathlib import Path
 
+from caregov.settings import Settings
+from cli.local.superset import reports_notes
+
 CAREGOV = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "caregov"
 
 
@@ -45,3 +48,12 @@ def test_up_without_secrets_outside_demo_names_the_variable(caregov_home: Path) 
     )
     assert done.returncode == 2
     assert "CAREGOV_SUPERSET_SECRET_KEY is not set" in done.stderr
+
+
+def test_up_says_what_reports_lack_without_a_mail_server(caregov_home: Path) -> None:
+    """Without CAREGOV_SMTP_HOST, `up`'s notes say reports cannot be e-mailed and what to set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREGOV_SMTP_")}
+    notes = reports_notes(Settings.from_env(env))
+    assert any("set CAREGOV_SMTP_HOST" in note for note in notes), notes
+    with_mail = reports_notes(Settings.from_env({**env, "CAREGOV_SMTP_HOST": "mail.example"}))
+    assert not any("CAREGOV_SMTP_HOST" in note for note in with_mail), with_mail

@@ -50,6 +50,7 @@ MARTS = (
     "data_freshness",
     "improvement_action_tracker",
     "governance_notes",
+    "governance_metrics_spc",
 )
 
 # Entities first delivered after the first build: one read by tables only, and a snapshot and a

@@ -12,7 +12,7 @@ from warehouse.build import BuildResult
 
 
 def test_build_publishes_every_marts_table_and_the_manifest(warehouse: Settings) -> None:
-    """A green build leaves the ten contract tables in schema marts and the dbt manifest beside."""
+    """A green build leaves the contract tables in schema marts and the dbt manifest beside."""
     with duckdb.connect(str(warehouse.serving_db), read_only=True) as con:
         tables = {
             row[0]
