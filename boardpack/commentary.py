@@ -1,10 +1,8 @@
-"""The seam where recorded metric commentary will enter the board pack.
+"""The governance lead's commentary on a month's figures, as the board pack prints it.
 
-Commentary (what the service says about a month's figures) is a planned input
-(docs/specification.md §9, "governance events and metric commentary"), being designed with the
-dashboards. Until its format is fixed nothing is read here, so no pack has a Commentary section;
-once it is, this function returns the month's comments and the pack prints them after the
-metrics they are about, each under its metric's title.
+Commentary is delivered with the governance notes (the `governance_notes` entity, note type
+`commentary`, one metric and one month each) and published in `marts.governance_notes`; the
+pack prints a month's comments after the metrics they are about, each under its metric's title.
 """
 
 from __future__ import annotations
@@ -12,18 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from caregov.settings import Settings
+import duckdb
 
 
 @dataclass(frozen=True)
 class Comment:
-    """One comment on one metric's month: the least any commentary input will carry. Who wrote
-    it, and when, are for that input's design to add."""
+    """One comment on one metric's month: its title, and its detail after a colon when given."""
 
     metric_id: str
     text: str
 
 
-def recorded_commentary(settings: Settings, month_end: dt.date) -> list[Comment]:
-    """The commentary recorded for `month_end`, oldest first: none until the input exists."""
-    return []
+def recorded_commentary(con: duckdb.DuckDBPyConnection, month_end: dt.date) -> list[Comment]:
+    """The commentary recorded for `month_end` in the serving warehouse `con`, oldest first."""
+    rows = con.execute(
+        "select metric_id, note_title || coalesce(': ' || detail, '')"
+        " from marts.governance_notes"
+        " where note_type = 'commentary' and period_end = ?"
+        " order by note_date, note_id",
+        [month_end],
+    ).fetchall()
+    return [Comment(metric_id, text) for metric_id, text in rows]

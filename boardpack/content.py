@@ -100,6 +100,7 @@ class EntityQuality:
     files_rejected: int
     rows_quarantined: int
     stale_at_build: bool
+    on_change: bool = False  # delivered whenever it changes (the notes): never stale
 
     @property
     def label(self) -> str:
@@ -209,7 +210,10 @@ def read_pack(settings: Settings, month_end: dt.date) -> Pack:
 
 
 # The marts the pack reads; a warehouse published before one existed must be built again.
-READS = ("governance_metrics", "governance_metrics_spc", "metric_catalogue", "data_freshness")
+READS = (
+    "governance_metrics", "governance_metrics_spc", "metric_catalogue", "data_freshness",
+    "governance_notes",
+)  # fmt: skip
 
 
 def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
@@ -235,6 +239,7 @@ def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
                 f"the serving warehouse has no metrics for {month_end:%Y-%m}; {held}."
             )
         areas = _read_areas(con, month_end)
+        commentary = tuple(recorded_commentary(con, month_end))
         freshness = con.execute(
             "select entity, expected_cadence_days, is_stale, last_loaded_at"
             " from marts.data_freshness order by source, entity"
@@ -242,7 +247,7 @@ def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
     loaded_to = max((row[3] for row in freshness if row[3] is not None), default=None)
     deliveries = read_deliveries(settings, loaded_to)
     quality = tuple(
-        _entity_quality(entity, cadence >= MONTHLY_CADENCE_DAYS, stale, deliveries, month_end)
+        _entity_quality(entity, cadence, stale, deliveries, month_end)
         for entity, cadence, stale, _ in freshness
     )
     unnamed = sum(
@@ -258,8 +263,13 @@ def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
         areas=areas,
         quality=quality,
         unnamed_rejections=unnamed,
-        commentary=tuple(recorded_commentary(settings, month_end)),
+        commentary=commentary,
     )
+
+
+def _monthly(cadence_days: int | None) -> bool:
+    """Delivered at least monthly; an entity delivered when it changes (no cadence) is not."""
+    return cadence_days is not None and cadence_days >= MONTHLY_CADENCE_DAYS
 
 
 def _read_areas(con: duckdb.DuckDBPyConnection, month_end: dt.date) -> tuple[Area, ...]:
@@ -338,7 +348,11 @@ def read_deliveries(settings: Settings, loaded_to: dt.datetime | None) -> list[D
 
 
 def _entity_quality(
-    entity: str, monthly: bool, stale: bool, deliveries: list[Delivery], month_end: dt.date
+    entity: str,
+    cadence_days: int | None,
+    stale: bool,
+    deliveries: list[Delivery],
+    month_end: dt.date,
 ) -> EntityQuality:
     mine = [d for d in deliveries if d.entity == entity]
     in_month = [d for d in mine if d.in_month(month_end)]
@@ -346,11 +360,12 @@ def _entity_quality(
     as_ats = [d.as_at for d in mine if d.status == "loaded" and d.as_at and d.as_at <= month_end]
     return EntityQuality(
         entity=entity,
-        monthly=monthly,
+        monthly=_monthly(cadence_days),
         as_at=max(as_ats, default=None),
         delivered_in_month=bool(loaded),
         files_loaded=len(loaded),
         files_rejected=sum(1 for d in in_month if d.status == "rejected"),
         rows_quarantined=sum(d.rows_quarantined for d in loaded),
         stale_at_build=bool(stale),
+        on_change=cadence_days is None,
     )

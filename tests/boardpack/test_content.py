@@ -1,5 +1,5 @@
 """What the pack reads: the month's RAG, the complete month, the data-quality counts, and the
-commentary seam."""
+month's commentary."""
 
 from __future__ import annotations
 
@@ -87,10 +87,27 @@ def test_the_data_quality_statement_counts_the_months_ledger(sample_published: S
     assert pack.months_missing == ()
 
 
-def test_no_commentary_is_recorded_yet_so_no_page_shows_it(published: Settings) -> None:
-    """The commentary input is not designed yet: the seam returns nothing and no page is added."""
-    assert recorded_commentary(published, MARCH) == []
-    assert "commentary" not in {page.kind for page in paginate(read_pack(published, MARCH))}
+def test_the_months_commentary_comes_from_the_governance_notes(published: Settings) -> None:
+    """The sample council's lead commented on three metrics in March 2026, its latest month, and
+    on none in February (caregov/sample/notes.py); March's pack has a commentary page."""
+    with duckdb.connect(str(published.serving_db), read_only=True) as con:
+        march = recorded_commentary(con, MARCH)
+        february = recorded_commentary(con, dt.date(2026, 2, 28))
+    assert {comment.metric_id for comment in march} == {
+        "workforce_turnover_rate_12m",
+        "waiting_awaiting_assessment_over_6m",
+        "complaints_ack_within_3wd_rate",
+    }
+    assert (
+        Comment(
+            "workforce_turnover_rate_12m",
+            "Turnover falling since the career progression strategy: Fewer social workers"
+            " leaving in their first two years.",
+        )
+        in march
+    )
+    assert february == []
+    assert "commentary" in {page.kind for page in paginate(read_pack(published, MARCH))}
 
 
 def test_recorded_commentary_gets_a_page_under_its_metric_title(published: Settings) -> None:

@@ -17,25 +17,29 @@ from caregov.settings import Settings
 from tests.conftest import VENV_BIN, home_environ
 
 # Cover, contents; workforce 2, waiting lists 2, complaints, finance, improvement plan (three
-# measures a page); scorecard; data quality; definitions 3 (six a page).
-PAGES = 14
+# measures a page), after each of the first three its commentary for March (the sample lead's);
+# scorecard; data quality; definitions 3 (six a page).
+PAGES = 17
 
 
 def test_the_pack_has_every_part_on_its_numbered_page(march: WrittenPack, pages: list[str]) -> None:
-    """14 pages, each footed 'Page n of 14', and the contents give each part's first page."""
+    """17 pages, each footed 'Page n of 17', and the contents give each part's first page."""
     assert march.pages == len(pages) == PAGES
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {PAGES}" in text
     contents = pages[1]
     for part, page in [
         ("Workforce", 3),
-        ("Waiting lists", 5),
-        ("Complaints", 7),
-        ("Finance", 8),
-        ("Improvement plan", 9),
-        ("Scorecard", 10),
-        ("Data quality", 11),
-        ("Appendix: definitions", 12),
+        ("Workforce: commentary", 5),
+        ("Waiting lists", 6),
+        ("Waiting lists: commentary", 8),
+        ("Complaints", 9),
+        ("Complaints: commentary", 10),
+        ("Finance", 11),
+        ("Improvement plan", 12),
+        ("Scorecard", 13),
+        ("Data quality", 14),
+        ("Appendix: definitions", 15),
     ]:
         assert f"{part} {page}" in contents
         assert pages[page - 1].startswith(part)
