@@ -168,7 +168,8 @@ def event_layer(name: str, layer_id: int, colour: str) -> dict[str, Any]:
         "timeColumn": "",
         "intervalEndColumn": "",
         "color": colour,
-        "opacity": "",
-        "style": "solid",
+        # Light and dotted: a marker to hover for the note, not a line to read as data.
+        "opacity": "opacityMedium",
+        "style": "dotted",
         "width": 1,
     }

@@ -2,9 +2,10 @@
 a reader sees.
 
 Superset draws its charts' legends, axes and lines on a canvas, where a page's text cannot be
-read back, so before any script of the page runs the canvas's text drawing is wrapped to
-record every string it draws (`CANVAS_TEXT`). With the page's own text, that is everything a
-reader can read on a dashboard. Chromium is Debian's (`/usr/bin/chromium`); nothing is
+read back, so before any script of the page runs the canvas's drawing is wrapped to record
+every string it draws and every colour it strokes or fills with (`CANVAS_TEXT`). With the
+page's own text, that is everything a reader can read on a dashboard, and which lines and
+points (a target line, special-cause months) are drawn. Chromium is Debian's (`/usr/bin/chromium`); nothing is
 downloaded.
 """
 
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from caregov.errors import CaregovError
 from caregov.settings import Settings
-from caregov_superset.assets import load_assets
+from caregov_superset.assets import DashboardSpec, load_assets
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -40,35 +41,50 @@ CHROMIUM_ARGS = [
 WIDTH = 1600
 CHART = "[data-test='chart-grid-component']"
 LOADING = f"{CHART} .loading, {CHART} [data-test='loading-indicator']"
-# Every string drawn on a canvas, kept on the canvas it was drawn on.
+# Every string drawn on a canvas, and every colour it stroked or filled with, kept on the
+# canvas that drew them: what a reader can read and which lines and points are there.
 CANVAS_TEXT = """
 (() => {
   const proto = CanvasRenderingContext2D.prototype;
+  const keep = (canvas, key, value) => {
+    if (canvas) { (canvas[key] = canvas[key] || []).push(String(value)); }
+  };
   for (const name of ['fillText', 'strokeText']) {
     const draw = proto[name];
     proto[name] = function (text, ...rest) {
-      if (this.canvas) { (this.canvas.__texts = this.canvas.__texts || []).push(String(text)); }
+      keep(this.canvas, '__texts', text);
       return draw.call(this, text, ...rest);
+    };
+  }
+  for (const [name, style] of [['stroke', 'strokeStyle'], ['fill', 'fillStyle']]) {
+    const paint = proto[name];
+    proto[name] = function (...rest) {
+      keep(this.canvas, '__' + name, this[style]);
+      return paint.call(this, ...rest);
     };
   }
 })();
 """
 # Each chart of the dashboard: its own text (title, numbers, table) and what its canvases drew.
 READ_CHARTS = """
-(selector) => Array.from(document.querySelectorAll(selector)).map((chart) => ({
-  text: chart.innerText,
-  canvas: Array.from(chart.querySelectorAll('canvas')).flatMap((c) => c.__texts || []),
-}))
+(selector) => Array.from(document.querySelectorAll(selector)).map((chart) => {
+  const canvases = Array.from(chart.querySelectorAll('canvas'));
+  const all = (key) => [...new Set(canvases.flatMap((c) => c[key] || []))];
+  return {text: chart.innerText, canvas: canvases.flatMap((c) => c.__texts || []),
+          colours: [...new Set([...all('__stroke'), ...all('__fill')])]};
+})
 """
 
 
 @dataclass(frozen=True)
 class ChartSeen:
-    """What a reader sees of one chart: its text, and the text drawn on its canvases (legends,
-    axes, labels)."""
+    """What a reader sees of one chart: its text, the text drawn on its canvases (legends,
+    axes, labels) and the colours its lines and points were drawn in (as the browser writes
+    them: `#b03a2e`, or `rgba(…)` when not opaque)."""
 
     text: str
     canvas: list[str]
+    colours: list[str]
 
     @property
     def title(self) -> str:
@@ -159,7 +175,9 @@ def open_dashboard(page: Page, url: str, slug: str, charts: int, timeout: float 
         settled = settled + 1 if drawn else 0
         time.sleep(0.7)
     time.sleep(1.0)  # the last chart's animation, which draws its labels
-    charts_seen = [ChartSeen(c["text"], c["canvas"]) for c in page.evaluate(READ_CHARTS, CHART)]
+    charts_seen = [
+        ChartSeen(c["text"], c["canvas"], c["colours"]) for c in page.evaluate(READ_CHARTS, CHART)
+    ]
     return Seen(page_text=page.inner_text("body"), charts=charts_seen)
 
 
@@ -183,6 +201,18 @@ def screenshot_dashboards(settings: Settings, out: Path) -> list[Path]:
             settings.superset_admin_password,
         )
         for spec in load_assets(settings).dashboards:
-            open_dashboard(page, settings.superset_url, spec.slug, len(spec.charts))
-            written.append(screenshot(page, out / f"{spec.slug}.png"))
+            written.append(_screenshot_drawn(page, settings.superset_url, spec, out))
     return written
+
+
+def _screenshot_drawn(page: Page, url: str, spec: DashboardSpec, out: Path) -> Path:
+    """Superset sometimes mounts a dashboard's grid once more just after it has settled (seen
+    after a sync changed it): a screenshot then shows an empty page. So the charts must still
+    all be there once the picture is taken, or it is taken again."""
+    charts = len(spec.charts)
+    for _ in range(3):
+        open_dashboard(page, url, spec.slug, charts)
+        path = screenshot(page, out / f"{spec.slug}.png")
+        if page.locator(CHART).count() == charts and not page.locator(LOADING).count():
+            return path
+    raise CaregovError(f"dashboard {spec.slug} kept redrawing while its screenshot was taken")

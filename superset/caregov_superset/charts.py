@@ -22,11 +22,33 @@ KINDS = {
     "bar": "echarts_timeseries_bar",
     "big_number": "big_number",
     "table": "table",
+    "spc": "mixed_timeseries",  # the value, mean and limits as lines, special causes as points
 }
 NO_FILTER = "No filter"
 # Superset's conditional-formatting colours: the RAG column is coloured by its words.
 RAG_COLOURS = {"Green": "#ACE1C4", "Amber": "#FDE380", "Red": "#EFA1AA"}
 TARGET_COLOUR = "#B03A2E"
+# An SPC chart (governance_metrics_spc's certified metrics): lines, then special-cause points in
+# Making Data Count's colours (blue improvement, orange concern, purple for neutral metrics).
+SPC_LINES = ("spc_value", "spc_mean", "spc_upper_limit", "spc_lower_limit")
+SPC_POINTS = ("spc_improvement", "spc_concern", "spc_special_cause")
+SPC_KEY = (
+    "**Reading the SPC charts** (statistical process control, as in NHS England's Making Data"
+    " Count): the grey line joins the months, the black line is their mean and the light grey"
+    " lines are the control limits, the range a stable process stays within; the dashed red line"
+    " is the target. A blue point is special-cause improvement, an orange one a concern, a purple"
+    " one a change in a measure where neither direction is better. Dotted vertical lines mark"
+    " governance events and commentary: hover over them to read the note."
+)
+SPC_COLOURS = {
+    "spc_value": "#8A8D8F",
+    "spc_mean": "#212B32",
+    "spc_upper_limit": "#AEB7BD",
+    "spc_lower_limit": "#AEB7BD",
+    "spc_improvement": "#289DE0",
+    "spc_concern": "#F5A623",
+    "spc_special_cause": "#5B2C83",
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,10 @@ class ChartSpec:
                 )
         columns = raw.get("columns", ())
         values["columns"] = columns if isinstance(columns, str) else tuple(columns)
+        if raw["kind"] == "spc" and not (raw.get("where") and raw.get("format")):
+            raise ValueError(
+                f"chart {key!r}: an SPC chart needs 'where' (its metric) and 'format' (its unit)"
+            )
         return cls(**values)
 
     @property
@@ -89,6 +115,8 @@ class ChartSpec:
 
     @property
     def metric_refs(self) -> list[str | dict[str, str]]:
+        if self.kind == "spc":
+            return [*SPC_LINES, *SPC_POINTS]
         return [self.metric] if self.metric else list(self.metrics)
 
 
@@ -250,6 +278,8 @@ def form_data(spec: ChartSpec, ctx: ChartContext) -> dict[str, Any]:
     if spec.kind == "table":
         columns = ctx.columns if spec.columns == "all" else list(spec.columns)
         data.update(_table_options(spec, ctx, columns))
+    elif spec.kind == "spc":
+        data.update(_spc_options(spec, ctx))
     elif spec.kind == "big_number":
         assert spec.metric and spec.x, f"big_number chart {spec.key} needs metric and x"
         data.update(
@@ -298,6 +328,44 @@ def form_data(spec: ChartSpec, ctx: ChartContext) -> dict[str, Any]:
     return data
 
 
+def _spc_options(spec: ChartSpec, ctx: ChartContext) -> dict[str, Any]:
+    """Superset's mixed chart: query A draws the value, mean and control limits as lines, query
+    B the special-cause months as points; both on one axis, with the target line."""
+    return {
+        "x_axis": spec.x or ctx.time_column,
+        "time_grain_sqla": "P1M",
+        "metrics": [_metric(m, ctx) for m in SPC_LINES],
+        "metrics_b": [_metric(m, ctx) for m in SPC_POINTS],
+        "groupby": [],
+        "groupby_b": [],
+        "adhoc_filters_b": _adhoc_filters(spec, ctx.time_column),
+        "row_limit_b": spec.row_limit,
+        "order_desc": True,
+        "order_desc_b": True,
+        "truncate_metric": True,
+        "truncate_metric_b": True,
+        "seriesType": "line",
+        "seriesTypeB": "scatter",
+        "markerEnabled": False,
+        "markerEnabledB": True,
+        "markerSize": 6,
+        "markerSizeB": 10,
+        "yAxisIndex": 0,
+        "yAxisIndexB": 0,
+        # No legend, as in Making Data Count: the dashboard's introduction carries the key
+        # (SPC_KEY), and the tooltip names every line and point.
+        "show_legend": False,
+        "rich_tooltip": True,
+        "tooltipTimeFormat": "%b %Y",
+        "x_axis_time_format": "%b %Y",
+        "annotation_layers": [
+            *([target_layer(ctx.target)] if ctx.target else []),
+            *ctx.annotation_layers,
+        ],
+        **_number_options(_number_format(spec, ctx)),
+    }
+
+
 def query_context(spec: ChartSpec, ctx: ChartContext, params: dict[str, Any]) -> dict[str, Any]:
     """The saved query the data API, warm-up and reports run for this chart."""
     time_column = ctx.time_column
@@ -323,6 +391,7 @@ def query_context(spec: ChartSpec, ctx: ChartContext, params: dict[str, Any]) ->
         "time_offsets": [],
         "post_processing": [],
     }
+    queries = [query]
     if spec.kind == "table":
         # Raw rows: no `metrics` at all (an empty list would make Superset group by every
         # column, and then refuse to order by one not shown), as Superset's own table sends.
@@ -335,6 +404,12 @@ def query_context(spec: ChartSpec, ctx: ChartContext, params: dict[str, Any]) ->
         query.update(
             columns=[_base_axis(spec.x, time_column)], metrics=[params["metric"]], orderby=[]
         )
+    elif spec.kind == "spc":
+        axis = _base_axis(params["x_axis"], time_column)
+        lines, points = dict(query), dict(query)
+        lines.update(columns=[axis], metrics=params["metrics"], orderby=[])
+        points.update(columns=[axis], metrics=params["metrics_b"], orderby=[])
+        queries = [lines, points]
     else:
         assert spec.x
         metrics = params["metrics"]
@@ -348,7 +423,7 @@ def query_context(spec: ChartSpec, ctx: ChartContext, params: dict[str, Any]) ->
     return {
         "datasource": {"id": ctx.dataset_id, "type": "table"},
         "force": False,
-        "queries": [query],
+        "queries": queries,
         "form_data": params,
         "result_format": "json",
         "result_type": "full",

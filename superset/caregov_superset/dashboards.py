@@ -36,7 +36,7 @@ METADATA_DEFAULTS: dict[str, Any] = {
     "expanded_slices": {},
     "refresh_frequency": 0,
     "color_scheme": "supersetColors",
-    "label_colors": {},
+    "label_colors": dict(charts.SPC_COLOURS),
     "shared_label_colors": [],
     "map_label_colors": {},
     "color_scheme_domain": [],
@@ -128,7 +128,9 @@ def context(
     axis shows the governance events and board decisions, and one about a single metric (its
     target) that metric's commentary."""
     notes = []
-    over_time = chart.kind in {"line", "bar"} and not chart.horizontal and dataset.time_column
+    over_time = (
+        chart.kind in {"line", "bar", "spc"} and not chart.horizontal and dataset.time_column
+    )
     if over_time and layers.events is not None:
         notes.append(event_layer("Events and decisions", layers.events, EVENT_COLOUR))
     if over_time and chart.target in layers.commentary:
@@ -203,13 +205,17 @@ def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
         "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
     }
     introduction = f"**{spec.title}.** {spec.description}"
+    height = _text_height(spec.description)
+    if any(chart.kind == "spc" for row in spec.rows for chart in row):
+        introduction += f"\n\n{charts.SPC_KEY}"
+        height = _text_height(f"{spec.description} {charts.SPC_KEY}") + 2
     rows = [("ROW-about", ["MARKDOWN-about"])]
     nodes["MARKDOWN-about"] = {
         "type": "MARKDOWN",
         "id": "MARKDOWN-about",
         "children": [],
         "parents": ["ROOT_ID", "GRID_ID", "ROW-about"],
-        "meta": {"width": 12, "height": _text_height(spec.description), "code": introduction},
+        "meta": {"width": 12, "height": height, "code": introduction},
     }
     for number, row in enumerate(spec.rows):
         row_id = f"ROW-{number}"

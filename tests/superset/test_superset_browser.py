@@ -33,6 +33,11 @@ SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 # Numbers are shown with at most two decimals (columns.yaml formats); a float artefact such as
 # 187.89999999999998 has many more.
 TOO_PRECISE = re.compile(r"\d\.\d{3,}")
+# Colours as the browser writes them (caregov_superset.charts): the target line, and an SPC
+# chart's mean, limits and special-cause points (Making Data Count's colours).
+TARGET = "#b03a2e"
+SPC = {"mean": "#212b32", "limit": "#aeb7bd"}
+SPC_POINTS = {"improvement": "#289de0", "concern": "#f5a623", "special_cause": "#5b2c83"}
 
 
 @pytest.fixture(scope="module")
@@ -123,14 +128,63 @@ def test_no_number_has_more_than_two_decimals(seen: dict[str, browser.Seen], slu
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_every_chart_of_a_metric_with_a_target_shows_its_target_line(
+def test_every_chart_of_a_metric_with_a_target_draws_its_target_line(
     seen: dict[str, browser.Seen], dashboards: dict[str, DashboardSpec], slug: str
 ) -> None:
-    """A chart whose metric has a target draws the target line, named in its legend."""
-    with_target = [chart for chart in dashboards[slug].charts if chart.target]
-    for chart in with_target:
-        legend = seen[slug].chart(chart.title).canvas
-        assert any(text.startswith("Target ") for text in legend), chart.title
+    """A chart whose metric has a target draws the dashed target line in its colour."""
+    for chart in dashboards[slug].charts:
+        if chart.target:
+            assert TARGET in seen[slug].chart(chart.title).colours, chart.title
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_spc_charts_mark_the_special_causes_the_mart_finds(
+    seen: dict[str, browser.Seen],
+    dashboards: dict[str, DashboardSpec],
+    superset_settings: Settings,
+    slug: str,
+) -> None:
+    """Each SPC chart draws its mean and control limits, and points in exactly the colours of
+    the special causes governance_metrics_spc finds for its metric (blue improvement, orange
+    concern, purple for a neutral metric); the introduction explains how to read them."""
+    spc = [chart for chart in dashboards[slug].charts if chart.kind == "spc"]
+    if spc:
+        assert "Reading the SPC charts" in seen[slug].page_text
+    with duckdb.connect(str(superset_settings.serving_db), read_only=True) as warehouse:
+        for chart in spc:
+            found = {
+                variation
+                for (variation,) in warehouse.execute(
+                    "select distinct variation from marts.governance_metrics_spc"
+                    " where metric_id = ? and special_cause",
+                    [chart.target],
+                ).fetchall()
+            }
+            drawn = set(seen[slug].chart(chart.title).colours)
+            assert {SPC["mean"], SPC["limit"]} <= drawn, chart.title
+            assert {c for c in SPC_POINTS if SPC_POINTS[c] in drawn} == found, chart.title
+
+
+def test_the_sample_shows_both_kinds_of_special_cause(
+    seen: dict[str, browser.Seen],
+) -> None:
+    """The sample council's turnover fell from about 23 % to 10 %: its SPC chart shows months of
+    concern (high, early) and of improvement (low, late)."""
+    chart = seen["workforce"].chart(
+        "Staff turnover by month, with control limits and target (council)"
+    )
+    assert {SPC_POINTS["concern"], SPC_POINTS["improvement"]} <= set(chart.colours)
+
+
+def test_the_scorecard_reads_each_metric_with_spc(seen: dict[str, browser.Seen]) -> None:
+    """Beside RAG, the scorecard says in words how SPC reads the month and whether the target
+    will be met."""
+    scorecard = (
+        seen["governance-overview"].chart("Governance scorecard, latest month against target").text
+    )
+    assert "Variation" in scorecard and "Assurance" in scorecard
+    assert re.search(r"Common cause|Improvement|Concern", scorecard)
+    assert re.search(r"Consistently passing|Consistently failing|Hit and miss", scorecard)
 
 
 def test_ot_chart_adds_up_to_the_people_awaiting(

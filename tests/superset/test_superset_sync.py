@@ -33,6 +33,7 @@ MARTS = {
     "data_freshness",
     "improvement_action_tracker",
     "governance_notes",
+    "governance_metrics_spc",
 }
 SLUGS = {
     "governance-overview",
@@ -85,7 +86,7 @@ def test_database_is_the_serving_warehouse_read_only(
     assert connection["allow_dml"] is False
 
 
-def test_datasets_are_the_twelve_marts_certified_with_dbt_descriptions(
+def test_datasets_are_the_marts_certified_with_dbt_descriptions(
     admin: SupersetClient, sample_warehouse: Settings
 ) -> None:
     """One certified dataset per marts table; table and column descriptions equal the dbt docs."""

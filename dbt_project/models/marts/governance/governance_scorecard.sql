@@ -1,5 +1,6 @@
 -- One row per metric: the latest month's value beside the previous month and 12 months before,
--- its target, a RAG rating (grey when there is no value or no target) and the trend.
+-- its target, a RAG rating (grey when there is no value or no target), the trend, and how SPC
+-- reads the month (governance_metrics_spc: variation, and assurance against the target).
 with
 
 latest_period as (
@@ -117,8 +118,16 @@ final as (
         {{ display_change('rated.change_on_month', 'rated.unit') }} as change_on_month_display,
         {{ display_change('rated.change_on_year', 'rated.unit') }} as change_on_year_display,
         {{ code_label('rag', 'rated.rag') }} as rag_label,
-        commentary.commentary
+        spc.variation,
+        spc.assurance,
+        {{ code_label('spc_variation', 'spc.variation') }} as variation_label,
+        {{ code_label('spc_assurance', 'spc.assurance') }} as assurance_label,
+        coalesce(commentary.commentary, '') as commentary
     from rated
+    left join {{ ref('governance_metrics_spc') }} as spc
+        on
+            rated.metric_id = spc.metric_id
+            and rated.period_end = spc.period_end
     left join commentary
         on
             rated.metric_id = commentary.metric_id
