@@ -36,6 +36,7 @@ CONTRACT_DAG_IDS = {
     "ingest_complaints",
     "ingest_finance",
     "ingest_improvement_plan",
+    "ingest_reference",
     "build_warehouse",
     "refresh_dashboards",
 }
