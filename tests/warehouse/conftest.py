@@ -48,6 +48,11 @@ MARTS = (
     "provider_payments_monthly",
     "improvement_progress",
     "data_freshness",
+    "cld_waiting_times_quarterly",
+    "ascof_measures",
+    "cld_activity_quarterly",
+    "cld_data_quality",
+    "workforce_sfc",
 )
 
 # Entities first delivered after the first build: one read by tables only, and a snapshot and a

@@ -31,6 +31,10 @@ ENTITY_SOURCE = {
     "finance_ledger": "finance",
     "provider_invoices": "finance",
     "improvement_actions": "improvement_plan",
+    "cld_events": "case_management",
+    "asc_wds_workers": "hr",
+    "asc_wds_workplaces": "hr",
+    "population_estimates": "reference",
 }
 
 
