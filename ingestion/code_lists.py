@@ -138,7 +138,7 @@ CLD_PRIMARY_SUPPORT_REASONS = (
     "Learning Disability Support", "Mental Health Support",
     "Social Support: Substance misuse support", "Social Support: Asylum seeker support",
     "Social Support: Support for Social Isolation/Other",
-    "Social Support: Support to unpaid carer",
+    "Social Support: Support to unpaid carer", "Unknown",
 )  # fmt: skip
 CLD_PRIMARY_SUPPORT_REASONS_R1 = {
     "Physical Support: Access & mobility only": "Physical Support: Access and mobility only",

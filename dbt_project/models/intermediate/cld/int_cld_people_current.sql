@@ -57,7 +57,7 @@ support_reasons as (
             partition by person_key
             order by
                 case
-                    when primary_support_reason is null then 0
+                    when coalesce(primary_support_reason, 'Unknown') = 'Unknown' then 0
                     when primary_support_reason = 'Social Support: Support to unpaid carer' then 1
                     else 2
                 end desc,
