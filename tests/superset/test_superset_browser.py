@@ -39,6 +39,7 @@ CHARTS = {
     "finance": 7,
     "improvement-plan": 5,
     "data-health": 3,
+    "national-returns": 11,
 }
 CHART = "[data-test='chart-grid-component']"
 LOADING = f"{CHART} .loading, {CHART} [data-test='loading-indicator']"

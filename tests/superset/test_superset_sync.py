@@ -30,6 +30,11 @@ MARTS = {
     "provider_payments_monthly",
     "improvement_progress",
     "data_freshness",
+    "cld_waiting_times_quarterly",
+    "ascof_measures",
+    "cld_activity_quarterly",
+    "cld_data_quality",
+    "workforce_sfc",
 }
 SLUGS = {
     "governance-overview",
@@ -39,6 +44,7 @@ SLUGS = {
     "finance",
     "improvement-plan",
     "data-health",
+    "national-returns",
 }
 
 
@@ -59,7 +65,7 @@ def test_second_sync_changes_nothing(admin: SupersetClient, superset_settings: S
     assert "0 created, 0 updated" in report.describe()
 
 
-def test_the_seven_dashboards_exist_with_their_slugs(admin: SupersetClient) -> None:
+def test_the_eight_dashboards_exist_with_their_slugs(admin: SupersetClient) -> None:
     """Every dashboard slug of docs/specification.md §7 is published."""
     found = {d["slug"]: d for d in admin.iter_list("dashboard", columns=["slug", "published"])}
     assert set(found) >= SLUGS
@@ -82,7 +88,7 @@ def test_database_is_the_serving_warehouse_read_only(
     assert connection["allow_dml"] is False
 
 
-def test_datasets_are_the_ten_marts_certified_with_dbt_descriptions(
+def test_datasets_are_the_fifteen_marts_certified_with_dbt_descriptions(
     admin: SupersetClient, sample_warehouse: Settings
 ) -> None:
     """One certified dataset per marts table; table and column descriptions equal the dbt docs."""
@@ -140,7 +146,7 @@ def test_superset_check_finds_data_in_every_chart(
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "refreshed 10 datasets" in done.stdout
+    assert "refreshed 15 datasets" in done.stdout
     assert f"on {len(SLUGS)} dashboards." in done.stdout
     assert "every chart returned data" in done.stdout
 
