@@ -9,4 +9,6 @@ BARS: dict[str, float] = {
     "dag_parse_seconds": 1.0,
     "chart_query_p95_ms": 150,
     "landing_to_dashboard_s": 120,
+    "cld_ingest_vs_duckdb_copy": 2.5,
+    "cld_marts_build_s": 60,
 }
