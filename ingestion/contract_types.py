@@ -75,7 +75,10 @@ def dates_not_before(columns: tuple[str, ...], earliest: str) -> tuple[Rule, ...
 
 
 def required_when(column: str, condition: str, when: str, rule: str = "cross_field") -> Rule:
-    return Rule(column, f"({condition}) AND {column} IS NULL", f"{column} is required {when}", rule)
+    """`column` must be filled when `condition` holds. The cheap test comes first, so DuckDB
+    evaluates the condition only on the rows where the value is missing."""
+    broken = f"{column} IS NULL AND ({condition})"
+    return Rule(column, broken, f"{column} is required {when}", rule)
 
 
 def texts(names: str, pii: Pii | None = None) -> tuple[Column, ...]:

@@ -37,13 +37,13 @@ FORMULA_PATTERN = (
 
 
 def formula_sql(value: str) -> str:
-    """SQL true when `value` would be read as a formula: the first code point, cheaply (every
-    sign and skipped character is at most '@' or beyond ASCII), then the pattern only for
-    values that could start one. Two comparisons, not an IN list: DuckDB turns a long IN list
-    into a join, which does not keep the rows in file order (row numbers depend on it)."""
-    first = f"ascii({value})"
+    """SQL true when `value` would be read as a formula: its first character, cheaply (every
+    sign and skipped character sorts before 'A' or from DEL on, so two string comparisons of
+    the value's prefix decide), then the pattern only for values that could start one. Two
+    comparisons, not an IN list: DuckDB turns a long IN list into a join, which does not keep
+    the rows in file order (row numbers depend on it)."""
     return (
-        f"(({first} <= {ord('@')} OR {first} >= 127)"
+        f"(({value} < 'A' OR {value} >= chr(127))"
         f" AND regexp_matches({value}, {lit(FORMULA_PATTERN)}))"
     )
 
