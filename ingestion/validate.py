@@ -240,7 +240,8 @@ def stage_query(
         f" 'value': {_q('r_' + column)}, 'rule': {lit(rule)}, 'message': {lit(message)}}} END"
         for condition, column, rule, message in checks
     )
-    row_hash = "hash(" + ", ".join(_q("r_" + c.name) for c in entity.columns) + ")"
+    # Computed once, in `typed`: a "keep" entity's key hash is the same value.
+    row_hash = "_row_hash_of_values"
     key_null = " OR ".join(f"{_q(k)} IS NULL" for k in entity.key)
     key_hash = (
         f"CASE WHEN {key_null} THEN NULL ELSE hash({', '.join(_q(k) for k in entity.key)}) END"
@@ -250,7 +251,9 @@ def stage_query(
     return f"""
         WITH raw AS (SELECT CAST(src._source_row AS BIGINT) AS _source_row, {", ".join(raws)}
                      FROM src),
-        typed AS (SELECT *, {", ".join(typed)} FROM raw)
+        typed AS (SELECT *, {", ".join(typed)},
+                         hash({", ".join(_q("r_" + c.name) for c in entity.columns)})
+                         AS {row_hash} FROM raw)
         SELECT {", ".join(_lake_columns(entity, as_at_sql))}, _source_row,
                {key_hash} AS _key_hash, {row_hash} AS _row_hash,
                CASE WHEN {any_broken}
