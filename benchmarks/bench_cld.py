@@ -128,10 +128,13 @@ def build_submission(path: Path, people: int = PEOPLE) -> Path:
     return path
 
 
+KEY = "bench-pseudonym-key-0123456789abcdef"  # outside demo mode a key has 32 characters
+
+
 def _settings(home: Path) -> Settings:
     home.mkdir(parents=True, exist_ok=True)
     return Settings.from_env(
-        {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": "bench-pseudonym-key-0123456789abcdef"}
+        {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": KEY}
     )
 
 
@@ -142,7 +145,7 @@ def figures(workdir: Path) -> dict[str, float]:
     home = workdir / "home"
     for run in range(REPEATS):
         shutil.rmtree(home, ignore_errors=True)  # fresh: the same bytes again would be skipped
-        env = {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": "bench-pseudonym-key-0123456789abcdef"}
+        env = {**os.environ, "CAREGOV_HOME": str(home), "CAREGOV_PSEUDONYM_KEY": KEY}
         seconds, _ = _timed(
             [sys.executable, "-c", _BASELINE, str(submission), str(workdir / "b.parquet")], env
         )
