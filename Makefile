@@ -56,7 +56,7 @@ lint: $(VENV)/.installed
 ## demo: install, generate a sample council, run it through Airflow, leave Airflow and Superset running
 demo: install
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES='chromium:chromium chromium-driver:chromedriver'
-	CAREGOV_DEMO=1 $(VENV)/bin/caregov generate --out $(DEMO_OUT) --seed 7
+	CAREGOV_DEMO=1 $(VENV)/bin/caregov generate --out $(DEMO_OUT) --seed 7 --national
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow up
 	CAREGOV_DEMO=1 $(VENV)/bin/caregov airflow deliver $(DEMO_OUT)
 	@# Ingest, build, publish and write the month's board pack; then Superset (it needs the first

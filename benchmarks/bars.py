@@ -10,4 +10,6 @@ BARS: dict[str, float] = {
     "chart_query_p95_ms": 150,
     "landing_to_dashboard_s": 120,
     "pack_seconds": 30,
+    "cld_ingest_vs_duckdb_copy": 2.5,
+    "cld_marts_build_s": 60,
 }

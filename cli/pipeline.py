@@ -47,14 +47,28 @@ from cli.common import guarded, month
     is_flag=True,
     help="Vary formatting the way real council exports do (UK dates, BOM, cp1252, XLSX title rows).",
 )
+@click.option(
+    "--national",
+    is_flag=True,
+    help="Also write the council's national returns: quarterly CLD submissions (Release 1 before"
+    " July 2025, Release 2 after, and a resubmission), monthly ASC-WDS files, population estimates.",
+)
 @guarded
 def generate(
-    out: Path, seed: int, start: str | None, months: int, scale: float, messy: bool
+    out: Path,
+    seed: int,
+    start: str | None,
+    months: int,
+    scale: float,
+    messy: bool,
+    national: bool,
 ) -> int:
     """Write a realistic synthetic council's monthly extracts for every entity."""
     from caregov.sample import generate_council
 
-    summary = generate_council(out, seed=seed, start=start, months=months, scale=scale, messy=messy)
+    summary = generate_council(
+        out, seed=seed, start=start, months=months, scale=scale, messy=messy, national=national
+    )
     click.echo(summary.describe())
     return 0
 

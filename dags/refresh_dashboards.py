@@ -9,7 +9,8 @@ Makes Superset show the warehouse `build_warehouse` just published.
   clearly and notifies) → `superset_sync` (every Superset object from code, idempotent) →
   `refresh_dataset_metadata` (re-read each `marts` dataset's columns) → `warm_up_cache` (every
   dashboard chart) → `dashboard_health_check` (every chart of every dashboard returns rows, or
-  the run fails naming the empty charts). The same checks run by hand as
+  the run fails naming the empty charts; the charts of a dashboard still waiting for national
+  returns it needs are named in the log, not failed). The same checks run by hand as
   `caregov superset check`.
 - Superset only reads the serving warehouse (read-only), so no DuckDB pool is needed here.
 """

@@ -4,150 +4,52 @@ Everything the readers, the validator and the pseudonymiser need to know about a
 here and nowhere else: its columns with type, requiredness, enumeration (canonical spelling and
 accepted aliases), range and PII treatment; its cross-field rules; its key; whether deliveries are
 snapshots or deltas; the share of bad rows above which a file is rejected; and the XLSX sheet.
-Adding an entity or a column is an edit in this file only.
+Adding an entity or a column is an edit here (or in the national returns' module) only.
 
 Cross-field rules are SQL predicates over the *typed* columns that are true when a row breaks
-the rule (null counts as not broken), so the validator can check them set-wise in DuckDB.
+the rule (null counts as not broken), so the validator can check them set-wise in DuckDB; a rule
+may compare with the delivery's as-at date, written `{as_at}`. The code lists themselves (and
+the older spellings each accepts) are data in `ingestion.code_lists`.
+
+The national returns are entities too, declared in `ingestion.national.contracts` with the same
+vocabulary (`ingestion.contract_types`) and registered here: a Client Level Data submission
+(`cld_events`), the Skills for Care ASC-WDS worker and workplace files, and the ONS population
+estimates ASCOF 2B and 2C divide by.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from ingestion.code_lists import (
+    ASC_WDS_EMPLOYMENT_CODES,
+    EMPLOYMENT_STATUS,
+    EVENT_OUTCOMES,
+    LEAVE_REASONS,
+    PRIMARY_SUPPORT_REASONS,
+    QUALITY_STATEMENTS,
+    REVIEW_REASONS,
+    ROUTES_OF_ACCESS,
+    SERVICE_AREAS,
+    SERVICE_LINES,
+    SERVICE_TYPES,
+)
+from ingestion.contract_types import (
+    DEFAULT_REJECT_THRESHOLD,
+    Column,
+    ColumnType,
+    Entity,
+    Pii,
+    Rule,
+    Source,
+)
+from ingestion.contract_types import dates_not_before as _dates_not_before
+from ingestion.contract_types import enum as _enum
+from ingestion.contract_types import required_when as _required_when
+from ingestion.national.contracts import NATIONAL_ENTITIES
 
-ColumnType = Literal["text", "int", "decimal", "date", "bool", "enum"]
-# How personal data is treated before anything reaches the lake (docs/interfaces.md).
-Pii = Literal["drop", "pseudonym", "nhs_pseudonym", "postcode_district", "age_band", "birth_year"]
-
-DEFAULT_REJECT_THRESHOLD = 0.05
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: ColumnType = "text"
-    required: bool = False
-    values: tuple[str, ...] = ()  # canonical spellings of an enum
-    aliases: dict[str, str] = field(default_factory=dict)  # accepted spelling -> canonical
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: bool = False
-    pattern: str | None = None  # a regular expression the (text) value must match in full
-    pattern_hint: str = ""
-    pii: Pii | None = None
-    # Shown to readers as written (a governance note): kept short and screened for identifiers.
-    published: bool = False
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A cross-field rule: `broken` is SQL over typed columns, true when the row breaks it."""
-
-    column: str  # the column the message is about
-    broken: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Entity:
-    name: str
-    source: str
-    kind: Literal["snapshot", "delta"]
-    key: tuple[str, ...]
-    columns: tuple[Column, ...]
-    rules: tuple[Rule, ...] = ()
-    reject_threshold: float = DEFAULT_REJECT_THRESHOLD
-    sheet: str | None = None  # XLSX sheet name; None = the first sheet
-    # Delivered whenever it changes rather than on its source's cadence (the governance lead's
-    # notes): never stale, and an unchanged list is not re-delivered.
-    on_change: bool = False
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
-    @property
-    def required_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns if c.required)
-
-
-def _enum(name: str, values: tuple[str, ...], required: bool = False, **aliases: str) -> Column:
-    return Column(name, "enum", required, values, dict(aliases))
-
-
-def _dates_not_before(columns: tuple[str, ...], earliest: str) -> tuple[Rule, ...]:
-    return tuple(Rule(c, f"{c} < {earliest}", f"{c} is before {earliest}") for c in columns)
-
-
-def _required_when(column: str, condition: str, when: str) -> Rule:
-    return Rule(column, f"({condition}) AND {column} IS NULL", f"{column} is required {when}")
-
-
-SERVICE_AREAS = (
-    "front_door", "locality", "hospital_discharge", "occupational_therapy", "reablement",
-    "safeguarding", "provider_services", "commissioning", "business_support", "management",
-)  # fmt: skip
-EMPLOYMENT_STATUS = ("permanent", "temporary", "bank_or_pool", "agency", "other")
-ASC_WDS_EMPLOYMENT_CODES = {
-    "190": "permanent", "191": "temporary", "192": "bank_or_pool", "193": "agency", "196": "other",
-}  # fmt: skip
-LEAVE_REASONS = (
-    "resignation", "retirement", "end_of_contract", "dismissal", "redundancy", "tupe_transfer",
-    "death", "other",
-)  # fmt: skip
-PRIMARY_SUPPORT_REASONS = (
-    "Physical Support: Access & mobility only", "Physical Support: Personal care support",
-    "Sensory Support: Support for visual impairment",
-    "Sensory Support: Support for hearing impairment",
-    "Sensory Support: Support for dual impairment", "Support with Memory & Cognition",
-    "Learning Disability Support", "Mental Health Support",
-    "Social Support: Substance misuse support", "Social Support: Asylum seeker support",
-    "Social Support: Support for Social Isolation/Other", "Social Support: Support to Carer",
-    "Unknown",
-)  # fmt: skip
-EVENT_OUTCOMES = (
-    "Progress to reablement/ST-Max", "Progress to assessment, review or reassessment",
-    "Progress to support planning or services", "Continuation of support or services",
-    "Admitted to hospital", "NFA: Responsibility moved to another local authority",
-    "NFA: Referral to NHS services or NHS funded social care",
-    "NFA: Self-funded client or under 12wk disregard",
-    "NFA: Information and advice or signposting",
-    "NFA: Referral to other service within the local authority", "NFA: Support declined",
-    "NFA: Deceased", "NFA: Support ended as planned", "NFA: Support ended for other reason",
-    "NFA: No services offered for other reason", "NFA: Other",
-)  # fmt: skip
-ROUTES_OF_ACCESS = (
-    "Planned entry (transition)", "Discharge from hospital", "Diversion from hospital services",
-    "Community / other route", "Prison", "Self-funder", "Discharge from reablement",
-    "Transfer from other LA",
-)  # fmt: skip
-SERVICE_TYPES = (
-    "Long term support: Community", "Long term support: Nursing care",
-    "Long term support: Residential care", "Long term support: Prison",
-    "Short term support: ST-Max", "Short term support: Ongoing low level",
-    "Short term support: Other short term", "Unpaid carer support: Direct to unpaid carer",
-    "Unpaid carer support: Support involving the person cared-for",
-)  # fmt: skip
-REVIEW_REASONS = (
-    "Planned", "Unplanned: hospital", "Unplanned: carer related",
-    "Unplanned: safeguarding concern", "Unplanned: provider failure", "Unplanned: other",
-)  # fmt: skip
-QUALITY_STATEMENTS = {
-    "QS1": "Assessing needs",
-    "QS2": "Supporting people to live healthier lives",
-    "QS3": "Equity in experience and outcomes",
-    "QS4": "Care provision, integration and continuity",
-    "QS5": "Partnerships and communities",
-    "QS6": "Safe systems, pathways and transitions",
-    "QS7": "Safeguarding",
-    "QS8": "Governance, management and sustainability",
-    "QS9": "Learning, improvement and innovation",
-}
-SERVICE_LINES = (
-    "lts_nursing", "lts_residential", "lts_home_care", "lts_direct_payments",
-    "lts_supported_living", "sts_reablement", "sts_other", "carer_support",
-    "equipment_and_adaptations", "information_and_prevention",
-    "commissioning_and_service_delivery", "social_work_and_assessment", "management_and_support",
-)  # fmt: skip
+__all__ = [
+    "DEFAULT_REJECT_THRESHOLD", "ENTITIES", "ENTITIES_BY_SOURCE", "SOURCES", "Column",
+    "ColumnType", "Entity", "Pii", "Rule", "Source", "cadence", "lake_entities_seed",
+]  # fmt: skip
 
 _ROLE_CODE = Column("main_job_role_code", "int", True, minimum=-1, maximum=99)
 
@@ -416,19 +318,9 @@ ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (
         HR_WORKERS, HR_POSTS, CM_PEOPLE, CM_EVENTS, COMPLAINTS, FINANCE_LEDGER,
-        PROVIDER_INVOICES, IMPROVEMENT_ACTIONS, GOVERNANCE_NOTES,
+        PROVIDER_INVOICES, IMPROVEMENT_ACTIONS, GOVERNANCE_NOTES, *NATIONAL_ENTITIES,
     )
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Source:
-    """A delivering system: how often it delivers and how late a delivery may be before its
-    entities count as stale (`caregov status`, `marts.data_freshness`)."""
-
-    name: str
-    cadence_days: int
-    grace_days: int
 
 
 SOURCES: dict[str, Source] = {
@@ -439,6 +331,7 @@ SOURCES: dict[str, Source] = {
         Source("complaints", 7, 3),
         Source("finance", 31, 10),
         Source("improvement_plan", 31, 10),
+        Source("reference", 365, 92),  # yearly: ONS mid-year population estimates
     )
 }
 ENTITIES_BY_SOURCE: dict[str, tuple[str, ...]] = {
@@ -447,29 +340,31 @@ ENTITIES_BY_SOURCE: dict[str, tuple[str, ...]] = {
 }
 
 
+def cadence(entity: Entity) -> tuple[int, int] | None:
+    """Expected days between an entity's deliveries, and the grace days before it is stale;
+    None for an entity delivered whenever it changes (the notes), which is never stale."""
+    if entity.on_change:
+        return None
+    source = SOURCES[entity.source]
+    return (entity.cadence_days or source.cadence_days, entity.grace_days or source.grace_days)
+
+
 def lake_entities_seed() -> list[dict[str, str]]:
     """The rows of the dbt seed `lake_entities` (`dbt_project/seeds/lake_entities.csv`), which
-    the warehouse's freshness mart reads: the seed must equal them (a test checks)."""
+    the warehouse's freshness mart reads: the seed must equal them (a test checks). An entity
+    delivered when it changes has no cadence: both columns are blank."""
     return [
         {
             "entity": entity.name,
             "source": entity.source,
             "kind": entity.kind,
             "key_column": ", ".join(entity.key),
-            "expected_cadence_days": _blank_if(
-                entity.on_change, SOURCES[entity.source].cadence_days
-            ),
-            "grace_days": _blank_if(entity.on_change, SOURCES[entity.source].grace_days),
+            "expected_cadence_days": _days(cadence(entity), 0),
+            "grace_days": _days(cadence(entity), 1),
         }
         for entity in ENTITIES.values()
     ]
 
 
-def expected_cadence(entity: Entity) -> tuple[int, int] | None:
-    """(cadence, grace) in days for an entity delivered on a cadence; None when on change."""
-    source = SOURCES[entity.source]
-    return None if entity.on_change else (source.cadence_days, source.grace_days)
-
-
-def _blank_if(on_change: bool, days: int) -> str:
-    return "" if on_change else str(days)
+def _days(expected: tuple[int, int] | None, which: int) -> str:
+    return "" if expected is None else str(expected[which])

@@ -6,15 +6,20 @@ sees half a record. Columns are fixed by docs/interfaces.md. Alongside, `state/l
 names the load that took a file's content, so "already loaded?" is one file lookup.
 
 Staleness (`caregov status`): an entity is stale when its latest loaded as-at date is older,
-relative to today, than its source's delivery cadence plus a grace period (monthly sources
-31 + 10 days; case management and complaints, weekly, 7 + 3 days), or it was never loaded.
-An entity delivered when it changes (the governance notes) is never stale.
+relative to today, than its delivery cadence plus a grace period (monthly sources 31 + 10 days;
+case management and complaints, weekly, 7 + 3 days; a CLD submission, quarterly, 92 + 61 days;
+the yearly reference files 365 + 92 days), or it was never loaded. An entity delivered when it
+changes (the governance notes) has no cadence and is never stale.
+
+`reason_counts` records, for each load that was judged, how many rows broke each rule (column
+and rule name, never a value), so the warehouse can report a CLD submission's data quality.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +27,8 @@ import duckdb
 
 from caregov import fs
 from caregov.settings import Settings
-from ingestion.contracts import ENTITIES, expected_cadence
+from ingestion.contracts import ENTITIES
+from ingestion.contracts import cadence as entity_cadence
 from ingestion.validate import lit
 
 if TYPE_CHECKING:
@@ -36,6 +42,7 @@ COLUMNS = (
     ("duplicate_of", "VARCHAR"), ("rows_in", "BIGINT"), ("rows_loaded", "BIGINT"),
     ("rows_quarantined", "BIGINT"), ("duplicates_collapsed", "BIGINT"), ("warnings", "VARCHAR"),
     ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("seconds", "DOUBLE"),
+    ("reason_counts", "VARCHAR"),
 )  # fmt: skip
 
 
@@ -62,6 +69,12 @@ class LedgerRecord:
     warnings: str | None = None
     finished_at: dt.datetime | None = None
     seconds: float | None = None
+    reason_counts: str | None = None  # JSON: {"<column>: <rule>": rows breaking it}
+
+
+def reason_counts_text(counts: dict[str, int]) -> str | None:
+    """The ledger's `reason_counts`: rows breaking each rule, as JSON (sorted keys), or None."""
+    return json.dumps(dict(sorted(counts.items()))) if counts else None
 
 
 def write_record(settings: Settings, record: LedgerRecord) -> Path:
@@ -122,7 +135,7 @@ def entity_status(settings: Settings, today: dt.date | None = None) -> list[dict
     rows = []
     for name, entity in ENTITIES.items():
         mine = [r for r in loaded if r["entity"] == name]
-        cadence = expected_cadence(entity)
+        cadence = entity_cadence(entity)
         row: dict[str, Any] = {
             "entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,
             "rows_quarantined": 0, "cadence_days": cadence[0] if cadence else None,

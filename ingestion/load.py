@@ -29,6 +29,7 @@ from caregov.settings import Settings
 from ingestion import lake, ledger, readers, stream, validate
 from ingestion.contracts import ENTITIES, Entity
 from ingestion.ledger import LedgerRecord
+from ingestion.national import cld
 from ingestion.outcome import FileOutcome, printable
 from ingestion.rejections import FileRejected
 
@@ -52,7 +53,8 @@ def parse_name(name: str) -> tuple[Entity, dt.date]:
     if not match:
         raise FileRejected(
             f"{shown}: the name must be <entity>_<YYYY-MM-DD>.csv or .xlsx"
-            " (for example cm_events_2024-03-31.csv)."
+            " (for example cm_events_2024-03-31.csv), or the file a Client Level Data"
+            " submission."
         )
     entity = ENTITIES.get(match["entity"])
     if entity is None:
@@ -61,12 +63,28 @@ def parse_name(name: str) -> tuple[Entity, dt.date]:
         as_at = dt.date.fromisoformat(match["as_at"])
     except ValueError:
         raise FileRejected(f"{shown}: {match['as_at']} is not a real date.") from None
+    return entity, _not_in_future(
+        as_at, f"{shown}: its as-at date {as_at} is in the future; the date in the name must be"
+        " the day the extract was taken."
+    )  # fmt: skip
+
+
+def identify(path: Path) -> tuple[Entity, dt.date]:
+    """A delivered file's entity and as-at date: a Client Level Data submission by its header
+    (as at its Reporting Period End Date), any other extract by its name."""
+    submission = cld.submission_date(path)
+    if submission is None:
+        return parse_name(path.name)
+    return ENTITIES["cld_events"], _not_in_future(
+        submission, f"{printable(path.name)}: its Reporting Period End Date {submission} is in"
+        " the future."
+    )  # fmt: skip
+
+
+def _not_in_future(as_at: dt.date, message: str) -> dt.date:
     if as_at > _now().date() + FUTURE_TOLERANCE:
-        raise FileRejected(
-            f"{shown}: its as-at date {as_at} is in the future; the date in the name must be the"
-            " day the extract was taken."
-        )
-    return entity, as_at
+        raise FileRejected(message)
+    return as_at
 
 
 def ingest_file(settings: Settings, path: Path) -> FileOutcome:
@@ -90,9 +108,11 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
     as_at: dt.date | None = None
     bad_name: FileRejected | None = None
     try:
-        entity, as_at = parse_name(path.name)
+        entity, as_at = identify(path)
     except FileRejected as rejection:
         bad_name = rejection
+    except FileNotFoundError:
+        return FileOutcome(path.name, "taken")
     # A file refused for its name has no entity and date to key a load: each delivery of it
     # gets a record of its own, as a skipped one does.
     load_id = (
@@ -288,6 +308,7 @@ def _load(
         record.rows_loaded = judgement.rows_loaded
         record.rows_quarantined = judgement.rows_quarantined
         record.duplicates_collapsed = judgement.duplicates_collapsed
+        record.reason_counts = ledger.reason_counts_text(judgement.reason_counts)
         manifest = {
             "rows_in": record.rows_in, "rows_loaded": record.rows_loaded,
             "rows_quarantined": record.rows_quarantined,
@@ -384,6 +405,7 @@ def _reject(
     record.rows_in = judgement.rows_in if judgement else 0
     record.rows_loaded = 0
     record.rows_quarantined = record.rows_in
+    record.reason_counts = ledger.reason_counts_text(judgement.reason_counts) if judgement else None
     report = _report(record, ENTITIES.get(record.entity or ""), judgement, [])
     report.update(status="rejected", reason=reason)
     lake.write_quarantine(settings, record.load_id, report, con)

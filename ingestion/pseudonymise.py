@@ -61,19 +61,23 @@ def pseudonym(key: bytes, identifier: str) -> str:
 
 
 def nhs_digits_sql(raw: str) -> str:
-    """An NHS number with the usual spaces/hyphens removed (`943 476 5919` -> `9434765919`)."""
-    return f"regexp_replace({raw}, '[\\s-]', '', 'g')"
+    """An NHS number with the usual spaces/hyphens removed (`943 476 5919` -> `9434765919`). A
+    value of ten characters is left as it is: it is either ten digits already or, holding a
+    space, fewer than ten digits and not an NHS number either way."""
+    return (
+        f"CASE WHEN length({raw}) = 10 THEN {raw} ELSE regexp_replace({raw}, '[\\s-]', '', 'g') END"
+    )
 
 
 def nhs_valid_sql(digits: str) -> str:
-    """True when `digits` is ten digits passing the modulus-11 check digit."""
-    weighted = " + ".join(
-        f"CAST(substr({digits}, {i}, 1) AS INTEGER) * {11 - i}" for i in range(1, 10)
-    )
+    """True when `digits` is ten digits passing the modulus-11 check digit. The weights apply to
+    the digits of the number read as an integer (arithmetic, not nine substrings per row)."""
+    number = f"TRY_CAST({digits} AS BIGINT)"
+    weighted = " + ".join(f"({number} // {10 ** (10 - i)}) % 10 * {11 - i}" for i in range(1, 10))
     check = f"(11 - (({weighted}) % 11)) % 11"
     return (
         f"(regexp_full_match({digits}, '[0-9]{{10}}')"
-        f" AND {check} <> 10 AND {check} = CAST(substr({digits}, 10, 1) AS INTEGER))"
+        f" AND {check} <> 10 AND {check} = {number} % 10)"
     )
 
 

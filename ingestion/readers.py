@@ -127,9 +127,12 @@ def too_long(path: Path, line: int) -> FileRejected:
 
 
 def normalise_header(name: object) -> str:
-    """`Event Start Date` -> `event_start_date` (docs/specification.md §3.1)."""
+    """`Event Start Date` -> `event_start_date` (docs/specification.md §3.1); the national
+    returns' punctuation goes the same way: `Request: Route of Access` ->
+    `request_route_of_access`, `Autism Spectrum Disorder (ASD)` ->
+    `autism_spectrum_disorder_asd`, `No. of adults being cared for` -> `no_of_adults_…`."""
     text = str(name if name is not None else "").replace("\ufeff", "").strip().lower()
-    return re.sub(r"[\s\-]+", "_", text)
+    return re.sub(r"[\s\-:.()]+", "_", text).strip("_")
 
 
 def file_format(path: Path) -> str:

@@ -6,7 +6,7 @@
    the file position + 2: the header is row 1), which the parallel CSV reader cannot give.
 2. `write_lake()`, once the file is judged: the good rows that are not duplicate copies go to
    the load's `part-<n>.parquet` files (one per thread), with pseudonyms computed once per
-   distinct identifier and joined back, and the metadata columns as constants.
+   distinct identifier of each column and joined back, and the metadata columns as constants.
 
 Nothing is streamed through Python: DuckDB's Arrow export runs on one thread, which made it the
 slowest step. A killed run's work folder still holds identifiers in clear; `load` removes such
@@ -98,18 +98,23 @@ def write_lake(
             items[column.name] = f"CAST(s.{_q(column.name)} AS {validate.enum_type(column)})"
     if hidden:
         pseudonymise.register_key(con, key)
-        distinct = " UNION ALL ".join(
-            f"SELECT s.{_q(n)} AS v FROM staged s WHERE {keep}" for n in hidden
-        )
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE pseudonyms AS
-                SELECT v, {pseudonymise.pseudonym_sql("v")} AS pseudonym
-                FROM (SELECT DISTINCT v FROM ({distinct}) WHERE v IS NOT NULL) d,
-                     {pseudonymise.KEY_VIEW}"""
-        )
+        # One table per column, of that column's distinct values only: each join's hash table
+        # is then the size of its own column (a CLD submission has five such columns, mostly
+        # empty), not of every identifier in the file.
         for i, name in enumerate(hidden):
-            joins.append(f"LEFT JOIN pseudonyms p{i} ON s.{_q(name)} = p{i}.v")
-            items[name] = f"p{i}.pseudonym"
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE pseudonyms_{i} AS
+                    SELECT v, {pseudonymise.pseudonym_sql("v")} AS pseudonym
+                    FROM (SELECT DISTINCT s.{_q(name)} AS v FROM staged s
+                          WHERE {keep} AND s.{_q(name)} IS NOT NULL) d,
+                         {pseudonymise.KEY_VIEW}"""
+            )
+            found = con.execute(f"SELECT count(*) FROM pseudonyms_{i}").fetchone()
+            if found and found[0]:
+                joins.append(f"LEFT JOIN pseudonyms_{i} p{i} ON s.{_q(name)} = p{i}.v")
+                items[name] = f"p{i}.pseudonym"
+            else:  # an identifier column empty throughout: nothing to join
+                items[name] = "CAST(NULL AS VARCHAR)"
     select = ", ".join(f"{sql} AS {_q(name)}" for name, sql in items.items())
     con.execute(
         f"""COPY (

@@ -37,13 +37,13 @@ FORMULA_PATTERN = (
 
 
 def formula_sql(value: str) -> str:
-    """SQL true when `value` would be read as a formula: the first code point, cheaply (every
-    sign and skipped character is at most '@' or beyond ASCII), then the pattern only for
-    values that could start one. Two comparisons, not an IN list: DuckDB turns a long IN list
-    into a join, which does not keep the rows in file order (row numbers depend on it)."""
-    first = f"ascii({value})"
+    """SQL true when `value` would be read as a formula: its first character, cheaply (every
+    sign and skipped character sorts before 'A' or from DEL on, so two string comparisons of
+    the value's prefix decide), then the pattern only for values that could start one. Two
+    comparisons, not an IN list: DuckDB turns a long IN list into a join, which does not keep
+    the rows in file order (row numbers depend on it)."""
     return (
-        f"(({first} <= {ord('@')} OR {first} >= 127)"
+        f"(({value} < 'A' OR {value} >= chr(127))"
         f" AND regexp_matches({value}, {lit(FORMULA_PATTERN)}))"
     )
 
@@ -67,6 +67,16 @@ def _enum_keys(column: Column) -> dict[str, str]:
     return keys
 
 
+def date_sql(raw: str) -> str:
+    """The one date rule: ISO by cast; UK DD/MM/YYYY only where that failed (null if neither)."""
+    uk = f"CAST(try_strptime({raw}, '%d/%m/%Y') AS DATE)"
+    # The cast never reads NN/NN/NNNN (a four-character day), so skip its failing attempt.
+    return (
+        f"CASE WHEN {raw} LIKE '__/__/____' THEN {uk}"
+        f" ELSE COALESCE(TRY_CAST({raw} AS DATE), {uk}) END"
+    )
+
+
 def _typed(column: Column, raw: str) -> str:
     if column.type == "int":
         return f"TRY_CAST({raw} AS INTEGER)"
@@ -74,13 +84,8 @@ def _typed(column: Column, raw: str) -> str:
         cleaned = f"TRY_CAST(regexp_replace({raw}, '^£|,', '', 'g') AS DOUBLE)"
         number = f"COALESCE(TRY_CAST({raw} AS DOUBLE), {cleaned})"  # the regexp only if needed
         return f"CASE WHEN isfinite({number}) THEN {number} END"
-    if column.type == "date":  # ISO by cast; UK DD/MM/YYYY only where that failed
-        uk = f"CAST(try_strptime({raw}, '%d/%m/%Y') AS DATE)"
-        # The cast never reads NN/NN/NNNN (a four-character day), so skip its failing attempt.
-        return (
-            f"CASE WHEN {raw} LIKE '__/__/____' THEN {uk}"
-            f" ELSE COALESCE(TRY_CAST({raw} AS DATE), {uk}) END"
-        )
+    if column.type == "date":
+        return date_sql(raw)
     if column.type == "bool":
         return (
             f"CASE lower({raw}) WHEN 'true' THEN true WHEN 'yes' THEN true WHEN 'y' THEN true"
@@ -143,7 +148,7 @@ def _range_message(column: Column) -> str:
     return f"must be at most {column.maximum:g}"
 
 
-def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
+def _checks(entity: Entity, as_at_sql: str) -> list[tuple[str, str, str, str]]:
     """(condition SQL, column, rule, message) for every per-row rule of the entity."""
     checks: list[tuple[str, str, str, str]] = []
     for column in entity.columns:
@@ -172,7 +177,8 @@ def _checks(entity: Entity) -> list[tuple[str, str, str, str]]:
             message = f"{name} is not a valid NHS number (modulus-11 check)"
             checks.append((condition, name, "nhs_number", message))
     for rule in entity.rules:
-        checks.append((rule.broken, rule.column, "cross_field", rule.message))
+        checks.append((rule.broken.replace("{as_at}", as_at_sql), rule.column, rule.rule,
+                       rule.message))  # fmt: skip
     return checks
 
 
@@ -250,7 +256,7 @@ def stage_query(
         trimmed = f"CASE WHEN {needs_trim} THEN trim({source}) ELSE {source} END"
         raws.append(f"NULLIF({trimmed}, '') AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]
-    checks = _checks(entity)
+    checks = _checks(entity, as_at_sql)
     # No COALESCE(…, false) needed: CASE WHEN takes a null condition as false, and in an OR a
     # null only matters when nothing is true.
     any_broken = " OR ".join(f"({c[0]})" for c in checks)
@@ -259,15 +265,20 @@ def stage_query(
         f" 'value': {_q('r_' + column)}, 'rule': {lit(rule)}, 'message': {lit(message)}}} END"
         for condition, column, rule, message in checks
     )
-    row_hash = "hash(" + ", ".join(_q("r_" + c.name) for c in entity.columns) + ")"
+    # Computed once, in `typed`: a "keep" entity's key hash is the same value.
+    row_hash = "_row_hash_of_values"
     key_null = " OR ".join(f"{_q(k)} IS NULL" for k in entity.key)
     key_hash = (
         f"CASE WHEN {key_null} THEN NULL ELSE hash({', '.join(_q(k) for k in entity.key)}) END"
     )
+    if entity.duplicate_keys == "keep":  # only exact copies are duplicates (they collapse)
+        key_hash = row_hash
     return f"""
         WITH raw AS (SELECT CAST(src._source_row AS BIGINT) AS _source_row, {", ".join(raws)}
                      FROM src),
-        typed AS (SELECT *, {", ".join(typed)} FROM raw)
+        typed AS (SELECT *, {", ".join(typed)},
+                         hash({", ".join(_q("r_" + c.name) for c in entity.columns)})
+                         AS {row_hash} FROM raw)
         SELECT {", ".join(_lake_columns(entity, as_at_sql))}, _source_row,
                {key_hash} AS _key_hash, {row_hash} AS _row_hash,
                CASE WHEN {any_broken}

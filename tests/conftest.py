@@ -57,11 +57,12 @@ def settings(caregov_home: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def sample_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generated sample council's extract deliveries (clean formatting)."""
+    """The generated sample council's extract deliveries (clean formatting), with its national
+    returns, so every dashboard has data."""
     from caregov.sample import generate_council
 
     out = tmp_path_factory.mktemp("sample") / "extracts"
-    generate_council(out, messy=False, **SAMPLE)
+    generate_council(out, messy=False, national=True, **SAMPLE)
     return out
 
 

@@ -1,7 +1,8 @@
 """`caregov generate`: a realistic synthetic city council's monthly extract deliveries.
 
 Writes every entity of docs/specification.md §3.3 as `out/<source>/<entity>_<YYYY-MM-DD>.<csv|xlsx>`, one
-delivery per entity per month, as at the month's last day. The data tells the story of the
+delivery per entity per month, as at the month's last day; with `national`, also the returns of
+§3.4 the same council sends nationally (CLD submissions, ASC-WDS files, population estimates). The data tells the story of the
 council's CQC report (see README "Sample data"): turnover falling after a career progression
 strategy, fewer newly qualified social workers among starters, long OT vacancies, waiting lists
 growing in some teams and recovering in others, complaints about delays, budget pressure, late
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caregov.console import progress
+from caregov.sample.asc_wds import write_asc_wds, write_population
 from caregov.sample.casework import REQUESTS_PER_YEAR, Casework
+from caregov.sample.cld import CldSubmissions
 from caregov.sample.complaints import write_complaints
 from caregov.sample.finance import write_invoices, write_ledger
 from caregov.sample.improvement import write_actions
@@ -29,6 +32,13 @@ from caregov.sample.workforce_files import write_hr
 from caregov.sample.writer import Deliveries
 
 __all__ = ["GenerateSummary", "generate_council"]
+
+NATIONAL_SOURCES = {
+    "cld_events": "case_management",
+    "asc_wds_workers": "hr",
+    "asc_wds_workplaces": "hr",
+    "population_estimates": "reference",
+}
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +55,7 @@ class GenerateSummary:
     messy: bool
     files: dict[str, dict[Path, int]] = field(default_factory=dict)
     seconds: float = 0.0
+    national: bool = False
 
     @property
     def total_rows(self) -> int:
@@ -59,10 +70,13 @@ class GenerateSummary:
             f"(seed {self.seed}, scale {self.scale:g}{', messy' if self.messy else ''}) "
             f"into {self.out}:"
         ]
-        for entity, layout in LAYOUTS.items():
+        sources = {entity: layout.source for entity, layout in LAYOUTS.items()}
+        if self.national:
+            sources.update(NATIONAL_SOURCES)
+        for entity, source in sources.items():
             files = self.files.get(entity, {})
             lines.append(
-                f"  {layout.source + '/' + entity:<36} {len(files):>4} files "
+                f"  {source + '/' + entity:<36} {len(files):>4} files "
                 f"{sum(files.values()):>12,} rows"
             )
         lines.append(
@@ -80,8 +94,11 @@ def generate_council(
     months: int = 30,
     scale: float = 1.0,
     messy: bool = False,
+    national: bool = False,
 ) -> GenerateSummary:
-    """Write the sample council's deliveries into `out` (see module docstring)."""
+    """Write the sample council's deliveries into `out` (see module docstring); with `national`
+    also its national returns: quarterly CLD submissions (`caregov.sample.cld`), monthly ASC-WDS
+    files and population estimates (`caregov.sample.asc_wds`)."""
     began = time.monotonic()
     out = Path(out)
     start = start or default_start(months)
@@ -100,6 +117,7 @@ def generate_council(
         write_hr(workforce, outputs["hr_workers"], outputs["hr_posts"], advance=bar.advance)
 
     expected_people = REQUESTS_PER_YEAR * scale * (months + 24) / 12
+    submissions = CldSubmissions(out, timeline, seed) if national else None
     casework = Casework(
         teams,
         scale,
@@ -108,6 +126,7 @@ def generate_council(
         seed,
         outputs["cm_people"],
         outputs["cm_events"],
+        submissions,
     )
     with progress("Generating case histories", total=expected_people) as bar:
         casework.run(advance=bar.advance)
@@ -123,9 +142,14 @@ def generate_council(
         write_notes(timeline, outputs["governance_notes"])
         bar.advance()
 
-    summary = GenerateSummary(out, start, months, seed, scale, messy)
+    summary = GenerateSummary(out, start, months, seed, scale, messy, national=national)
     for entity, deliveries in outputs.items():
         summary.files[entity] = deliveries.close()
+    if submissions is not None:
+        summary.files["cld_events"] = submissions.close()
+        with progress("Writing ASC-WDS files and population estimates"):
+            summary.files.update(write_asc_wds(workforce, out, seed))
+            summary.files["population_estimates"] = write_population(out, timeline, scale)
     summary.seconds = time.monotonic() - began
     log.info("generated %d rows in %.1fs", summary.total_rows, summary.seconds)
     return summary

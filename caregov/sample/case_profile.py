@@ -185,8 +185,10 @@ LONG_TERM = {
         (1, 1),
     ),
 }
+# How long-term community support is delivered: most through a council-managed personal budget,
+# about a quarter as direct payments (ASCOF 3D).
 MECHANISMS = (
-    ("CASSR commissioned support", 70),
-    ("Direct payment", 22),
-    ("CASSR managed personal budget", 8),
+    ("CASSR commissioned support", 10),
+    ("Direct payment", 26),
+    ("CASSR managed personal budget", 64),
 )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from caregov.sample import case_profile as cp
 from caregov.sample import fake
+from caregov.sample.cld import CldSubmissions
 from caregov.sample.journey import END, ID, OUTCOME, REQUESTED, START, STATUS, WORKER, Journey
 from caregov.sample.organisation import CASEWORK_ROLES, LOCALITIES, Team
 from caregov.sample.timeline import FastRandom, Timeline
@@ -42,8 +43,10 @@ class Casework:
         seed: int,
         people: Deliveries,
         events: Deliveries,
+        national: CldSubmissions | None = None,
     ):
         self.tl = timeline
+        self.national = national
         self.rng = FastRandom(f"{seed}:casework")
         self.scale = scale
         self.people_out, self.events_out = people, events
@@ -131,6 +134,8 @@ class Casework:
             psr,
         ]
         months = self._write_events(journey.events)
+        if self.national is not None:
+            self.national.person(person, journey.events, journey.death)
         self.arrivals.append(arrival)
         self.team_of.append(self._team_number(home))
         if not months:

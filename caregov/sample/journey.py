@@ -220,7 +220,8 @@ class Journey:
         elif outcome.startswith("Progress to assessment"):
             self.assessment(end, "care_act", False)
         elif outcome.startswith("Progress to support planning"):
-            self.long_term(end, self.older)
+            # Ongoing care follows reablement straight away (ASCOF 2A's sequel window is 7 days).
+            self.long_term(end, self.older, start=end + rng.randint(0, 6))
 
     def equipment(self, after: int, team: Team) -> None:
         start = after + self.rng.randint(3, 28)

@@ -13,7 +13,7 @@ from caregov.sample.workforce import Job, Workforce
 from caregov.sample.writer import Deliveries
 
 
-def _sickness_days(job: Job, as_at: int) -> float:
+def sickness_days(job: Job, as_at: int) -> float:
     """Sickness days in the 12 months to the as-at date (or to leaving), pro rata to service."""
     end = min(as_at, job.leave) if job.leave is not None else as_at
     days_employed = max(0, end - max(job.start, as_at - 365))
@@ -91,7 +91,7 @@ def _changing_part(job: Job, as_at: int, left: bool) -> list:
         job.reason if left else None,
         job.newly_qualified if direct and job.role == 6 else None,
         seconded,
-        _sickness_days(job, as_at),
+        sickness_days(job, as_at),
     ]
 
 

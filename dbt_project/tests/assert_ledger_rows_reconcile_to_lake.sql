@@ -21,7 +21,11 @@ lake as (
         + (select count(*) from {{ ref('stg_finance__ledger') }})
         + (select count(*) from {{ ref('stg_finance__provider_invoices') }})
         + (select count(*) from {{ ref('stg_improvement_plan__actions') }})
-        + (select count(*) from {{ ref('stg_improvement_plan__notes') }}) as lake_rows
+        + (select count(*) from {{ ref('stg_improvement_plan__notes') }})
+        + (select count(*) from {{ ref('stg_case_management__cld_events') }})
+        + (select count(*) from {{ ref('stg_hr__asc_wds_workers') }})
+        + (select count(*) from {{ ref('stg_hr__asc_wds_workplaces') }})
+        + (select count(*) from {{ ref('stg_reference__population_estimates') }}) as lake_rows
 
 ),
 

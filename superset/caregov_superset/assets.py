@@ -81,6 +81,9 @@ class DashboardSpec:
     description: str
     filters: tuple[FilterSpec, ...]
     rows: tuple[tuple[ChartSpec, ...], ...]
+    # Lake entities the charts read that a council may not deliver from the start (the national
+    # returns): until each has been loaded, an empty chart is waiting for data, not broken.
+    needs: tuple[str, ...] = ()
 
     @property
     def charts(self) -> list[ChartSpec]:
@@ -111,6 +114,14 @@ def dashboard_slugs(assets_dir: Path = ASSETS_DIR) -> tuple[str, ...]:
     return tuple(
         str(_yaml(path)["slug"]) for path in sorted((assets_dir / "dashboards").glob("*.yaml"))
     )
+
+
+def dashboard_needs(assets_dir: Path = ASSETS_DIR) -> dict[str, tuple[str, ...]]:
+    """Per dashboard slug, the entities it `needs` before an empty chart counts as broken."""
+    return {
+        str(raw["slug"]): tuple(raw.get("needs", ()))
+        for raw in (_yaml(path) for path in sorted((assets_dir / "dashboards").glob("*.yaml")))
+    }
 
 
 def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:
@@ -165,6 +176,7 @@ def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:
             description=" ".join(str(raw.get("description", "")).split()),
             filters=tuple(FilterSpec.from_yaml(f) for f in raw.get("filters", ())),
             rows=rows,
+            needs=tuple(raw.get("needs", ())),
         )
         for chart in spec.charts:
             if chart.dataset not in by_table:

@@ -4,19 +4,22 @@
 then make the dashboards reflect the newly published warehouse: re-read each `marts` dataset's
 columns, warm each dashboard chart's cache, and prove every chart of every dashboard defined in
 `superset/assets/dashboards/` returns rows (`caregov superset check`; the `refresh_dashboards`
-DAG runs them all). All go through the project's REST client (`caregov_superset.client`).
+DAG runs them all). A dashboard may name entities it `needs` that a council need not deliver from
+the start (the national returns): while one of them has never been loaded, its empty charts are
+reported as waiting for data instead of failing the check. All go through the project's REST client (`caregov_superset.client`).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import requests
 
 from caregov.settings import Settings
-from caregov_superset.assets import dashboard_slugs
+from caregov_superset.assets import dashboard_needs, dashboard_slugs
 from caregov_superset.client import SupersetClient
 from caregov_superset.errors import SupersetError
 from caregov_superset.sync import client_for
@@ -76,10 +79,12 @@ def warm_up(settings: Settings) -> int:
 
 @dataclass(frozen=True)
 class HealthReport:
-    """How many charts each dashboard has, and the charts that returned no rows."""
+    """How many charts each dashboard has, the charts that returned no rows, and the empty
+    charts of dashboards still waiting for an entity they need to be delivered."""
 
     charts: dict[str, int]
     empty: list[str]
+    waiting: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,29 +92,57 @@ class HealthReport:
 
     def describe(self) -> str:
         total = sum(self.charts.values())
+        waiting = (
+            f" ({len(self.waiting)} waiting for their first delivery: {'; '.join(self.waiting)})"
+            if self.waiting
+            else ""
+        )
         if self.ok:
-            return f"every chart returned data: {total} charts on {len(self.charts)} dashboards."
-        return "dashboard charts with no data: " + "; ".join(self.empty)
+            return (
+                f"every chart returned data: {total} charts on {len(self.charts)} dashboards"
+                f"{waiting}."
+            )
+        return "dashboard charts with no data: " + "; ".join(self.empty) + waiting
+
+
+def undelivered(settings: Settings, entities: set[str]) -> set[str]:
+    """Which of `entities` have never been loaded, by the serving warehouse's data_freshness."""
+    if not entities:
+        return set()
+    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        loaded = {
+            row[0]
+            for row in connection.execute(
+                "select entity from marts.data_freshness where last_loaded_at is not null"
+            ).fetchall()
+        }
+    return entities - loaded
 
 
 def health_check(settings: Settings) -> HealthReport:
     """Ask every chart of every dashboard for its data; name the ones that return no rows."""
     api = client_for(settings)
+    needs = dashboard_needs()
+    missing = undelivered(settings, {entity for wanted in needs.values() for entity in wanted})
     charts_per_dashboard: dict[str, int] = {}
     empty: list[str] = []
+    waiting: list[str] = []
     for slug in dashboard_slugs():
         _dashboard_id, charts = dashboard_charts(api, slug)
         if not charts:
             empty.append(f"{slug} (no charts)")
+        awaited = [entity for entity in needs.get(slug, ()) if entity in missing]
         for chart in charts:
             name = chart.get("slice_name") or f"chart {chart['id']}"
             payload = api.get_json(f"/api/v1/chart/{chart['id']}/data/")
             rows = sum(
                 int(r.get("rowcount") or len(r.get("data") or [])) for r in payload["result"]
             )
-            if rows == 0:
+            if rows == 0 and awaited:
+                waiting.append(f"{slug}: {name} (no {', '.join(awaited)} yet)")
+            elif rows == 0:
                 empty.append(f"{slug}: {name}")
         charts_per_dashboard[slug] = len(charts)
-    report = HealthReport(charts_per_dashboard, empty)
+    report = HealthReport(charts_per_dashboard, empty, waiting)
     log.info("%s", report.describe())
     return report

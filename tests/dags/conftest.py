@@ -37,6 +37,7 @@ CONTRACT_DAG_IDS = {
     "ingest_complaints",
     "ingest_finance",
     "ingest_improvement_plan",
+    "ingest_reference",
     "build_warehouse",
     "refresh_dashboards",
     "board_pack",

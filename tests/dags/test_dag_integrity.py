@@ -11,7 +11,7 @@ import pytest
 from cli.local.airflow import POOLS_FILE
 from tests.dags.conftest import CONTRACT_DAG_IDS
 
-INGEST_SOURCES = ["hr", "case_management", "complaints", "finance", "improvement_plan"]
+INGEST_SOURCES = ["hr", "case_management", "complaints", "finance", "improvement_plan", "reference"]
 
 
 def test_every_dag_imports_without_errors(dagbag: Any) -> None:
@@ -84,6 +84,10 @@ def test_build_warehouse_runs_at_two_london_time_or_on_raw_assets(dagbag: Any) -
             "provider_invoices",
             "improvement_actions",
             "governance_notes",
+            "cld_events",
+            "asc_wds_workers",
+            "asc_wds_workplaces",
+            "population_estimates",
         ]
     }
     from airflow.timetables.trigger import CronTriggerTimetable

@@ -117,7 +117,7 @@ def test_status_command_runs_on_an_empty_home(caregov_home: Path) -> None:
     """`caregov status` before any load lists every entity as never loaded."""
     run = _caregov(caregov_home, "status")
     assert run.returncode == 0
-    assert run.stdout.count("never loaded") == 9  # the entities of docs/specification.md §3.3
+    assert run.stdout.count("never loaded") == 13  # the entities of docs/specification.md §3.3
 
 
 def test_landing_takes_only_complete_files_and_moves_them_out_after_archiving(

@@ -22,7 +22,8 @@ from tests.ingestion.helpers import (
 )
 
 NAME_RULE = (
-    "the name must be <entity>_<YYYY-MM-DD>.csv or .xlsx (for example cm_events_2024-03-31.csv)."
+    "the name must be <entity>_<YYYY-MM-DD>.csv or .xlsx (for example cm_events_2024-03-31.csv),"
+    " or the file a Client Level Data submission."
 )
 POSTS = "hr_posts_2024-03-31.csv"
 FIELDS = "(wrong delimiter, an unquoted comma, or a truncated line)."

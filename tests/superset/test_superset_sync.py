@@ -34,6 +34,11 @@ MARTS = {
     "improvement_action_tracker",
     "governance_notes",
     "governance_metrics_spc",
+    "cld_waiting_times_quarterly",
+    "ascof_measures",
+    "cld_activity_quarterly",
+    "cld_data_quality",
+    "workforce_sfc",
 }
 SLUGS = {
     "governance-overview",
@@ -43,6 +48,7 @@ SLUGS = {
     "finance",
     "improvement-plan",
     "data-health",
+    "national-returns",
 }
 
 
@@ -63,7 +69,7 @@ def test_second_sync_changes_nothing(admin: SupersetClient, superset_settings: S
     assert "0 created, 0 updated" in report.describe()
 
 
-def test_the_seven_dashboards_exist_with_their_slugs(admin: SupersetClient) -> None:
+def test_the_eight_dashboards_exist_with_their_slugs(admin: SupersetClient) -> None:
     """Every dashboard slug of docs/specification.md §7 is published."""
     found = {d["slug"]: d for d in admin.iter_list("dashboard", columns=["slug", "published"])}
     assert set(found) >= SLUGS

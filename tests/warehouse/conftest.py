@@ -51,6 +51,11 @@ MARTS = (
     "improvement_action_tracker",
     "governance_notes",
     "governance_metrics_spc",
+    "cld_waiting_times_quarterly",
+    "ascof_measures",
+    "cld_activity_quarterly",
+    "cld_data_quality",
+    "workforce_sfc",
 )
 
 # Entities first delivered after the first build: one read by tables only, and a snapshot and a

@@ -32,6 +32,10 @@ ENTITY_SOURCE = {
     "provider_invoices": "finance",
     "improvement_actions": "improvement_plan",
     "governance_notes": "improvement_plan",
+    "cld_events": "case_management",
+    "asc_wds_workers": "hr",
+    "asc_wds_workplaces": "hr",
+    "population_estimates": "reference",
 }
 
 

@@ -3,6 +3,10 @@ with
 source as (
 
     select * from {{ lake_source('lake', 'ledger') }}
+    -- Records written before reason_counts existed have no such column: read it as null.
+    union all by name
+    select cast(null as varchar) as reason_counts
+    where false
 
 ),
 
@@ -27,7 +31,8 @@ final as (
         cast(warnings as varchar) as warnings,
         cast(started_at as timestamp) as started_at,
         cast(finished_at as timestamp) as finished_at,
-        cast(seconds as double) as seconds
+        cast(seconds as double) as seconds,
+        cast(reason_counts as varchar) as reason_counts
     from source
 
 )

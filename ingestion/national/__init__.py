@@ -1,0 +1,1 @@
+"""The national returns a council already produces, read as delivered (see `contracts`)."""
