@@ -25,8 +25,12 @@ from caregov.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# An entity expected at least every 28 days delivers monthly (data_freshness's cadence).
-MONTHLY_CADENCE_DAYS = 28
+# A monthly extract, as marts.data_freshness describes it: delivered every 28 to 31 days, and not
+# a national return (which a council may not send yet). Weekly extracts, the notes (no cadence)
+# and the quarterly and yearly returns are not waited for.
+MONTHLY_EXTRACT = (
+    "coalesce(expected_cadence_days between 28 and 31 and not is_national_return, false)"
+)
 
 
 @dataclass(frozen=True)
@@ -241,14 +245,14 @@ def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
         areas = _read_areas(con, month_end)
         commentary = tuple(recorded_commentary(con, month_end))
         freshness = con.execute(
-            "select entity, expected_cadence_days, is_stale, last_loaded_at"
-            " from marts.data_freshness order by source, entity"
+            "select entity, expected_cadence_days, is_stale, last_loaded_at,"
+            f" {MONTHLY_EXTRACT} from marts.data_freshness order by source, entity"
         ).fetchall()
     loaded_to = max((row[3] for row in freshness if row[3] is not None), default=None)
     deliveries = read_deliveries(settings, loaded_to)
     quality = tuple(
-        _entity_quality(entity, cadence, stale, deliveries, month_end)
-        for entity, cadence, stale, _ in freshness
+        _entity_quality(entity, cadence, monthly, stale, deliveries, month_end)
+        for entity, cadence, stale, _, monthly in freshness
     )
     unnamed = sum(
         1
@@ -265,11 +269,6 @@ def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
         unnamed_rejections=unnamed,
         commentary=commentary,
     )
-
-
-def _monthly(cadence_days: int | None) -> bool:
-    """Delivered at least monthly; an entity delivered when it changes (no cadence) is not."""
-    return cadence_days is not None and cadence_days >= MONTHLY_CADENCE_DAYS
 
 
 def _read_areas(con: duckdb.DuckDBPyConnection, month_end: dt.date) -> tuple[Area, ...]:
@@ -350,6 +349,7 @@ def read_deliveries(settings: Settings, loaded_to: dt.datetime | None) -> list[D
 def _entity_quality(
     entity: str,
     cadence_days: int | None,
+    monthly: bool,
     stale: bool,
     deliveries: list[Delivery],
     month_end: dt.date,
@@ -360,7 +360,7 @@ def _entity_quality(
     as_ats = [d.as_at for d in mine if d.status == "loaded" and d.as_at and d.as_at <= month_end]
     return EntityQuality(
         entity=entity,
-        monthly=_monthly(cadence_days),
+        monthly=monthly,
         as_at=max(as_ats, default=None),
         delivered_in_month=bool(loaded),
         files_loaded=len(loaded),

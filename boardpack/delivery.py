@@ -1,8 +1,9 @@
 """When a month's pack is due, and whether it has gone out: the DAG `board_pack`'s rules.
 
-A month is **complete** when every monthly entity (those delivered once a month: HR, finance,
-improvement plan) has a loaded delivery whose as-at date falls in it, among the loads the
-published warehouse holds, and the warehouse has metrics for it. The pack of the latest complete
+A month is **complete** when every monthly extract (those delivered once a month: HR, finance,
+improvement plan; not the national returns, which a council may not send yet, nor the notes,
+delivered when they change) has a loaded delivery whose as-at date falls in it, among the loads
+the published warehouse holds, and the warehouse has metrics for it. The pack of the latest complete
 month is sent once: a record in `state/packs-sent/<YYYY-MM>.json` says to whom and from which
 build, and a later build of the same month sends nothing unless asked to send again.
 """
@@ -13,7 +14,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from boardpack.content import MONTHLY_CADENCE_DAYS, read_deliveries, serving
+from boardpack.content import MONTHLY_EXTRACT, read_deliveries, serving
 from boardpack.pack import WrittenPack
 from boardpack.words import month_words
 from caregov import fs
@@ -24,9 +25,7 @@ def latest_complete_month(settings: Settings) -> dt.date | None:
     """The latest complete month's end (see the module doc), or None when none is."""
     with serving(settings) as con:
         monthly = con.execute(
-            "select entity, last_loaded_at from marts.data_freshness"
-            " where expected_cadence_days >= ?",
-            [MONTHLY_CADENCE_DAYS],
+            f"select entity, last_loaded_at from marts.data_freshness where {MONTHLY_EXTRACT}"
         ).fetchall()
         months = {
             row[0]

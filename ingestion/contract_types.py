@@ -62,6 +62,7 @@ class Entity:
     # Delivered whenever it changes rather than on a cadence (the governance lead's notes):
     # never stale, and an unchanged list is not delivered again.
     on_change: bool = False
+    national_return: bool = False  # a national return (CLD, ASC-WDS, population), not an extract
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -361,6 +361,7 @@ def lake_entities_seed() -> list[dict[str, str]]:
             "key_column": ", ".join(entity.key),
             "expected_cadence_days": _days(cadence(entity), 0),
             "grace_days": _days(cadence(entity), 1),
+            "is_national_return": str(entity.national_return).lower(),
         }
         for entity in ENTITIES.values()
     ]

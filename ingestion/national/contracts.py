@@ -232,4 +232,9 @@ POPULATION_ESTIMATES = Entity(
     ),
 )  # fmt: skip
 
-NATIONAL_ENTITIES = (CLD_EVENTS, ASC_WDS_WORKERS, ASC_WDS_WORKPLACES, POPULATION_ESTIMATES)
+# Returns the council sends nationally: optional here (a council may start without them), so no
+# monthly board pack waits for one (`marts.data_freshness.is_national_return`).
+NATIONAL_ENTITIES = tuple(
+    replace(entity, national_return=True)
+    for entity in (CLD_EVENTS, ASC_WDS_WORKERS, ASC_WDS_WORKPLACES, POPULATION_ESTIMATES)
+)

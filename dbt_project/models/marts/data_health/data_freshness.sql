@@ -40,6 +40,7 @@ judged as (
         cast(coalesce(loads.rows_loaded, 0) as bigint) as rows_loaded,
         cast(coalesce(loads.rows_quarantined, 0) as bigint) as rows_quarantined,
         cast(entities.expected_cadence_days as integer) as expected_cadence_days,
+        cast(entities.is_national_return as boolean) as is_national_return,
         entities.expected_cadence_days is not null
         and (
             loads.last_as_at is null

@@ -76,10 +76,11 @@ final as (
         case
             when checked.check_column = 'all rules' then 'All rules'
             else upper(left(checked.check_column, 1)) || substr(trim(
-                replace(replace(replace(
-                    ' ' || replace(checked.check_column, '_', ' ') || ' ',
-                    ' nhs ', ' NHS '), ' la ', ' LA '), ' gp ', ' GP ')
-            ), 2)
+                    replace(replace(replace(
+                        ' ' || replace(checked.check_column, '_', ' ') || ' ',
+                        ' nhs ', ' NHS '
+                    ), ' la ', ' LA '), ' gp ', ' GP ')
+                ), 2)
         end as check_column_label
     from checked
 
