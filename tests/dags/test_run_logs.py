@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from caregov.settings import Settings
 from tests.conftest import home_environ
@@ -27,6 +28,7 @@ from tests.dags.test_dag_runs import _asset_events, _fresh_dag, _task_states
 
 TASK_START = re.compile(r"\[DAG TEST\] running task <TaskInstance: \w+\.(\w+) ")
 FIXTURES = Path(__file__).parent / "fixtures"
+EXPOSURES = Path(__file__).parents[2] / "dbt_project/models/marts/_exposures.yml"
 
 
 @dataclass
@@ -73,10 +75,12 @@ def _task_logs(output: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def _console() -> Iterator[io.StringIO]:
-    """Everything dag.test() writes, in order: the tasks' logs go to stdout, Airflow's own lines
-    (such as each task's start) to the root logger's stream handler."""
+    """Everything dag.test() writes, in order and once: the tasks' logs go to stdout, Airflow's
+    own lines (such as each task's start) to the stream handler Airflow puts on the root logger.
+    pytest's own capture handlers keep their streams, or each line would be written again."""
     output = io.StringIO()
-    handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
+    root = logging.getLogger()
+    handlers = [h for h in root.handlers if type(h) is logging.StreamHandler]
     streams = [handler.setStream(output) for handler in handlers]
     try:
         with contextlib.redirect_stdout(output):
@@ -162,7 +166,8 @@ def test_model_summary_logs_a_compact_table_of_the_slowest_nodes(runs: Runs) -> 
     assert max(len(row) for row in table) <= 2 + 60 + 2 + 9 + 2 + 13 + 2 + 7
     seconds = [float(row.split()[-1]) for row in table[1:]]
     assert seconds == sorted(seconds, reverse=True)
-    assert lines[first + 13].startswith("counts: exposure 7 no-op; model ")
+    exposures = yaml.safe_load(EXPOSURES.read_text())["exposures"]
+    assert lines[first + 13].startswith(f"counts: exposure {len(exposures)} no-op; model ")
 
 
 def test_a_run_with_nothing_new_is_visibly_skipped(runs: Runs) -> None:
