@@ -16,7 +16,7 @@ only, USAGE and SELECT on `marts` only, no TEMPORARY tables, transactions read-o
 PUBLIC's default rights to the serving database and its `public` schema are revoked, so the role
 reads nothing outside the marts; reading server files takes rights it never gets. Its password
 is generated once into `state/secrets/serving_reader_password` (owner-only) and sent to
-PostgreSQL already hashed (SCRAM), so it appears in no statement or server log.
+PostgreSQL already hashed (SCRAM): the password itself appears in no statement or server log.
 
 The publishing connection's user must own the serving database and be allowed to create roles.
 Publishes into one serving database are serialised by an advisory lock there.
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,7 @@ class ServingPublish:
 def publish_to_postgres(settings: Settings, marts_file: Path) -> ServingPublish:
     """Copy schema `marts` of the DuckDB file `marts_file` into the serving database and swap
     it into place (see the module docstring)."""
-    stamp = f"{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
+    stamp = f"{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}_{secrets.token_hex(3)}"
     staged = NEXT_PREFIX + stamp
     with psycopg.connect(_dsn(settings), autocommit=True) as session:
         # Held by this session for the whole publish: the next publish waits.
@@ -139,9 +140,26 @@ def _copy(settings: Settings, marts_file: Path, staged: str) -> int:
     return len(tables)
 
 
+# How DuckDB's integer types are held in PostgreSQL. DuckDB's `/` always divides exactly, while
+# PostgreSQL divides integers as integers; but PostgreSQL sums a bigint into a numeric, so with
+# every integer column stored as a bigint the certified metrics' ratios of sums (datasets.yaml)
+# give DuckDB's values. 128-bit integers (a DuckDB `sum` of bigints) become numeric(38, 0), which
+# PostgreSQL has, rather than a lossy double.
+WIDENED = {
+    "TINYINT": "bigint",
+    "SMALLINT": "bigint",
+    "INTEGER": "bigint",
+    "UTINYINT": "bigint",
+    "USMALLINT": "bigint",
+    "UINTEGER": "bigint",
+    "UBIGINT": "decimal(38, 0)",
+    "HUGEINT": "decimal(38, 0)",
+    "UHUGEINT": "decimal(38, 0)",
+}
+
+
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """A mart's columns as PostgreSQL should hold them: DuckDB's 128-bit integers (what `sum`
-    of a bigint gives) as numeric(38, 0), which PostgreSQL has, rather than a lossy double."""
+    """A mart's columns as PostgreSQL should hold them (`WIDENED`)."""
     names = []
     for column, data_type in con.execute(
         "select column_name, data_type from duckdb_columns()"
@@ -150,10 +168,8 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
         [SCHEMA, table],
     ).fetchall():
         quoted = '"' + str(column).replace('"', '""') + '"'
-        if data_type in {"HUGEINT", "UHUGEINT"}:
-            names.append(f"cast({quoted} as decimal(38, 0)) as {quoted}")
-        else:
-            names.append(quoted)
+        widened = WIDENED.get(str(data_type))
+        names.append(f"cast({quoted} as {widened}) as {quoted}" if widened else quoted)
     return ", ".join(names)
 
 

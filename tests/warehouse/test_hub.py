@@ -337,3 +337,28 @@ def test_a_second_hub_build_runs_only_the_nightly_scope(hub: Hub) -> None:
     again = build_and_publish(hub.hub)
     assert again.ok, again.describe()
     assert again.run_results.count_by_kind().get("model", 0) <= 2
+
+
+def test_every_certified_metric_gives_the_same_value_in_postgresql(hub: Hub) -> None:
+    """The certified metrics' SQL (datasets.yaml), which Superset runs on whichever database
+    serves, gives the same value over each whole mart in PostgreSQL as in DuckDB (a ratio of
+    integer sums must not turn into integer division)."""
+    assets = load_assets(hub.hub)
+    differing = {}
+    with (
+        duckdb.connect(str(hub.native.serving_db), read_only=True) as native,
+        psycopg.connect(**hub.hub.serving_reader_conninfo()) as served,  # type: ignore[arg-type]
+    ):
+        for dataset in assets.datasets:
+            for metric in dataset.metrics:
+                query = f"select {metric.sql} from marts.{dataset.table}"
+                (expected,) = native.execute(query).fetchone() or (None,)
+                (actual,) = served.execute(query).fetchone() or (None,)  # type: ignore[call-overload]
+                same = (expected is None and actual is None) or (
+                    expected is not None
+                    and actual is not None
+                    and float(actual) == pytest.approx(float(expected), rel=1e-12)
+                )
+                if not same:
+                    differing[f"{dataset.table}.{metric.name}"] = (expected, actual)
+    assert differing == {}
