@@ -9,7 +9,8 @@ the marts without pause. Figures:
 - `hub_publish_postgres_s`: median seconds to copy the marts into a new PostgreSQL schema;
 - `hub_swap_ms_max`: the slowest of the atomic schema swaps;
 - `hub_reader_queries_per_s`, `hub_reader_failures`: what the readers ran during the publishes,
-  and how many of their queries failed (missing or partial marts count as failures).
+  and how many of their queries failed (a missing mart among them; that no read sees part of a
+  mart is checked by tests/warehouse/test_hub.py).
 
 The databases are created for the run and dropped afterwards (`CAREGOV_BENCH_POSTGRES`, default
 the local server as `postgres`).
