@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -122,6 +123,18 @@ class Settings:
         return self.warehouse / "governance.duckdb"
 
     @property
+    def ducklake_data(self) -> Path:
+        """The DuckLake's data files (Parquet) when the warehouse catalog is in PostgreSQL
+        (`warehouse_catalog`); the catalog says which of them make up each table."""
+        return self.warehouse / "ducklake"
+
+    @property
+    def duckdb_extensions(self) -> Path:
+        """DuckDB's extension folder for the hub (DuckLake, PostgreSQL): filled from the locked
+        PyPI wheels (warehouse.lakehouse), never from the internet."""
+        return self.cache / "duckdb-extensions"
+
+    @property
     def packs(self) -> Path:
         """The board packs, one PDF per month (`caregov pack`, the DAG `board_pack`): council-wide
         figures only, no personal data."""
@@ -149,6 +162,64 @@ class Settings:
         work files and metadata, passwords and keys. Everything in them is owner-only
         (folders 0700, files 0600; caregov.fs)."""
         return (self.archive, self.quarantine, self.state, self.airflow_home)
+
+    # -- the regional hub (docs/scale-out.md) -------------------------------------------
+
+    @property
+    def warehouse_catalog(self) -> str | None:
+        """A PostgreSQL connection string (`CAREGOV_WAREHOUSE_CATALOG`): dbt then builds into a
+        DuckLake whose catalog is that database and whose data files are `ducklake_data`,
+        instead of `build.duckdb`. None (the default): the DuckDB file."""
+        return self._env.get("CAREGOV_WAREHOUSE_CATALOG", "").strip() or None
+
+    @property
+    def serving_dsn(self) -> str | None:
+        """A PostgreSQL connection string (`CAREGOV_SERVING_DSN`): publish then also writes the
+        marts into that database, and Superset reads them there through a read-only role.
+        None (the default): Superset reads the serving DuckDB file."""
+        return self._env.get("CAREGOV_SERVING_DSN", "").strip() or None
+
+    @property
+    def serving_reader_role(self) -> str:
+        """The serving database's read-only role (warehouse.serving). Roles belong to the whole
+        PostgreSQL server, so it is named for the database: two hubs on one server never share,
+        or reset, each other's role."""
+        database = self.serving_conninfo().get("dbname", "")
+        return ("caregov_reader_" + re.sub(r"[^a-z0-9_]", "_", database.lower()))[:63]
+
+    def serving_conninfo(self) -> dict[str, str]:
+        """`CAREGOV_SERVING_DSN` (a URI or libpq's key=value form) as libpq's parameters; the
+        database defaults as libpq's does (PGDATABASE, else the user name)."""
+        # Imported here: most commands (and every DAG file's parse) never need it.
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+
+        if not self.serving_dsn:
+            raise SettingsError("CAREGOV_SERVING_DSN is not set.")
+        try:
+            params = {k: str(v) for k, v in conninfo_to_dict(self.serving_dsn).items() if v}
+        except psycopg.ProgrammingError:
+            raise SettingsError(
+                "CAREGOV_SERVING_DSN is not a PostgreSQL connection string"
+                " (postgresql://user@host:port/database)."
+            ) from None
+        params.setdefault("dbname", self._env.get("PGDATABASE") or params.get("user") or "postgres")
+        return params
+
+    def serving_reader_conninfo(self) -> dict[str, str]:
+        """Where and as whom Superset connects: the serving database's server and database,
+        the read-only role and its password."""
+        params = self.serving_conninfo()
+        keep = {k: params[k] for k in ("host", "port", "dbname", "sslmode") if k in params}
+        return {**keep, "user": self.serving_reader_role, "password": self.serving_reader_password}
+
+    @cached_property
+    def serving_reader_password(self) -> str:
+        """The password of the serving database's read-only role (warehouse.serving): generated
+        once into `state/secrets/`, owner-only, unless `CAREGOV_SERVING_READER_PASSWORD` is
+        set."""
+        value = self._env.get("CAREGOV_SERVING_READER_PASSWORD", "").strip()
+        return value or _demo_secret(self.state / "secrets" / "serving_reader_password")
 
     # -- secrets --------------------------------------------------------------------------
 

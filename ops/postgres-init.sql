@@ -1,3 +1,3 @@
--- Metadata databases for Airflow and Superset (the warehouse itself is DuckDB on the data volume).
+-- Metadata databases for Airflow and Superset (the warehouse has its own server: warehouse-db).
 CREATE DATABASE airflow;
 CREATE DATABASE superset;

@@ -38,6 +38,7 @@ def test_compose_file_validates_with_every_secret_set(tmp_path: Path) -> None:
     services = yaml.safe_load(result.stdout)["services"]
     for name in (
         "postgres",
+        "warehouse-db",
         "redis",
         "airflow-scheduler",
         "airflow-worker",
@@ -78,3 +79,30 @@ def test_services_run_unprivileged_and_publish_on_loopback_only(tmp_path: Path) 
     assert published
     for name, port in published:
         assert port.startswith("127.0.0.1:"), (name, port)
+
+
+def test_the_warehouse_runs_as_a_hub_on_its_own_postgresql(tmp_path: Path) -> None:
+    """Every Airflow service builds into the DuckLake catalog and publishes into the serving
+    database on warehouse-db, which creates both; the connection strings hold no password
+    (libpq reads it from PGPASSWORD, which comes from .env)."""
+    compose = yaml.safe_load(_config(_filled_env(tmp_path)).stdout)
+    services = compose["services"]
+    airflow = [name for name in services if name.startswith("airflow-")]
+    assert airflow
+    for name in airflow:
+        env = services[name]["environment"]
+        assert env["CAREGOV_WAREHOUSE_CATALOG"] == (
+            "postgresql://postgres@warehouse-db:5432/caregov_catalog"
+        ), name
+        assert env["CAREGOV_SERVING_DSN"] == (
+            "postgresql://postgres@warehouse-db:5432/caregov_serving"
+        ), name
+        assert env["PGPASSWORD"] == "placeholder", name
+    assert services["airflow-init"]["depends_on"]["warehouse-db"]["condition"] == "service_healthy"
+    # docker-compose prints a bind mount as "source:target:mode".
+    mounts = [str(v).split(":") for v in services["warehouse-db"]["volumes"]]
+    (init,) = [source for source, target, *_ in mounts if target.endswith("caregov.sql")]
+    created = (ROOT / "ops" / Path(init).name).read_text()
+    assert "CREATE DATABASE caregov_catalog;" in created
+    assert "CREATE DATABASE caregov_serving;" in created
+    assert "warehouse-db-data" in compose["volumes"]

@@ -2,7 +2,8 @@
 
 The project file (`dbt_project.yml`) sits at the repository root and its code under
 `dbt_project/`; dbt's target and log folders go inside the home (`warehouse/dbt-target`,
-`warehouse/dbt-logs`), so two homes never collide. dbt runs through `warehouse.launcher`.
+`warehouse/dbt-logs`), so two homes never collide. The target is `build.duckdb`, or a DuckLake
+when the home is a regional hub's (`dbt_target`). dbt runs through `warehouse.launcher`.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def dbt_command(settings: Settings, *args: str) -> list[str]:
         "--profiles-dir",
         str(PROFILES_DIR),
         "--target",
-        "build",
+        dbt_target(settings),
         "--target-path",
         str(target_path(settings)),
         "--log-path",
@@ -61,9 +62,18 @@ def dbt_command(settings: Settings, *args: str) -> list[str]:
     ]
 
 
+def dbt_target(settings: Settings) -> str:
+    """The profile's target: `build.duckdb`, or the DuckLake of a regional hub
+    (`CAREGOV_WAREHOUSE_CATALOG`, warehouse.lakehouse)."""
+    return "lakehouse" if settings.warehouse_catalog else "build"
+
+
 def dbt_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["CAREGOV_HOME"] = str(settings.home)
+    if settings.warehouse_catalog:
+        # The `lakehouse` target's DuckLake catalog (dbt_project/profiles.yml).
+        env["CAREGOV_WAREHOUSE_CATALOG"] = settings.warehouse_catalog
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     # dbt's log file at info level: each node's start, result and errors. Debug level (set
     # DBT_LOG_LEVEL_FILE=debug) adds every SQL statement, about 2 MB and a tenth of a nightly

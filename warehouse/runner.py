@@ -4,7 +4,8 @@ dbt runs in a subprocess (in-process dbt keeps DuckDB locks). The child never ou
 build: an interrupted build (Ctrl-C, or SIGTERM, which the command line turns into an
 interruption) stops it, and the kernel kills it if the build process itself is killed
 (`kill -9` included), so it cannot hold DuckDB's lock on build.duckdb for the next build.
-Builds of one home are serialised by a file lock under `settings.state`.
+Builds of one home are serialised by a file lock under `settings.state`, and builds of one
+DuckLake catalog (a regional hub) by a PostgreSQL advisory lock as well (warehouse.lakehouse).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from caregov import fs
 from caregov.console import progress
 from caregov.settings import PROJECT_ROOT, Settings
+from warehouse import lakehouse
 from warehouse.project import (
     RUN_RESULTS_VARIABLE,
     dbt_command,
@@ -38,9 +40,14 @@ _NODE_DONE = re.compile(r"\b\d+ of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP|SUCCESS)\
 
 @contextmanager
 def build_lock(settings: Settings) -> Iterator[None]:
-    """One build per home at a time (others wait their turn)."""
+    """One build per home, and per DuckLake catalog, at a time (others wait their turn)."""
     with fs.exclusive_lock(settings.state / "warehouse-build.lock"):
-        yield
+        if settings.warehouse_catalog is None:
+            yield
+            return
+        with lakehouse.build_lock(settings):
+            lakehouse.install_extensions(settings)
+            yield
 
 
 def run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> int:

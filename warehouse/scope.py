@@ -22,6 +22,7 @@ import duckdb
 
 from caregov import fs
 from caregov.settings import Settings
+from warehouse import lakehouse
 from warehouse.project import code_version
 
 # Each entity's reported months (docs/specification.md#4-governance-metrics: from the entity's
@@ -102,7 +103,7 @@ def nightly_scope(settings: Settings, state: BuildState) -> list[str]:
         and published.code == state.code
         and manifest
         and settings.serving_db.exists()
-        and settings.build_db.exists()
+        and _build_exists(settings)
     )
     if not comparable or published is None:
         return []
@@ -133,6 +134,13 @@ def nightly_scope(settings: Settings, state: BuildState) -> list[str]:
         uid for uid in reached if uid.startswith("test.") and not models & _parents(nodes[uid])
     }
     return sorted(nodes[uid]["name"] for uid in models | tests)
+
+
+def _build_exists(settings: Settings) -> bool:
+    """Whether the build's target holds the last build: build.duckdb, or the DuckLake's marts."""
+    if settings.warehouse_catalog:
+        return lakehouse.has_marts(settings)
+    return settings.build_db.exists()
 
 
 def _parents(node: dict[str, Any]) -> set[str]:
@@ -181,9 +189,9 @@ def _with_files(loads: dict[str, LoadRecord]) -> set[tuple[str, str]]:
 def build_state(settings: Settings) -> BuildState:
     """What a build starts from: the code's version and every ledger record."""
     published = BuildState.read(published_state_path(settings))
-    return BuildState(
-        code_version(), ledger_snapshot(settings, published.loads if published else {})
-    )
+    # The target is part of the code: a home moved to (or from) a DuckLake builds it whole.
+    code = code_version() + (":lakehouse" if settings.warehouse_catalog else "")
+    return BuildState(code, ledger_snapshot(settings, published.loads if published else {}))
 
 
 def ledger_snapshot(

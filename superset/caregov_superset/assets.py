@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import yaml
 
@@ -21,6 +22,8 @@ from caregov_superset.charts import ChartSpec
 from caregov_superset.looks import FORMATS, ColumnLook, MetricSpec
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+# What Superset shows instead of a connection's password.
+PASSWORD_MASK = "XXXXXXXXXX"
 NAMESPACE = uuid.UUID("6f1c3a52-3d1e-4c55-9a4e-2b8f0c7d9e10")
 
 TEAM_FILTER = "team"
@@ -124,12 +127,39 @@ def dashboard_needs(assets_dir: Path = ASSETS_DIR) -> dict[str, tuple[str, ...]]
     }
 
 
+def postgres_uri(template: str, settings: Settings) -> str:
+    """The serving database's SQLAlchemy URI for the read-only role (password included)."""
+    params = settings.serving_reader_conninfo()
+    return template.format(
+        user=quote(params["user"], safe=""),
+        password=quote(params["password"], safe=""),
+        host=params.get("host") or "localhost",
+        port=params.get("port") or "5432",
+        dbname=quote(params["dbname"], safe=""),
+    )
+
+
+def masked_uri(uri: str) -> str:
+    """The URI as Superset shows it: with the password replaced by its mask."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    user, _, host = parts.netloc.rpartition("@")
+    name = user.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{name}:{PASSWORD_MASK}@{host}"))
+
+
 def load_assets(settings: Settings, assets_dir: Path = ASSETS_DIR) -> Assets:
     """Every asset, with the database URI pointing at this home's serving warehouse."""
     raw_db = _yaml(assets_dir / "database.yaml")
-    payload = {k: v for k, v in raw_db.items() if k != "extra"}
-    payload["sqlalchemy_uri"] = raw_db["sqlalchemy_uri"].format(serving_db=settings.serving_db)
-    payload["extra"] = json.dumps(raw_db.get("extra", {}), sort_keys=True)
+    payload = {k: v for k, v in raw_db.items() if k not in {"extra", "postgresql"}}
+    if settings.serving_dsn:
+        served = raw_db["postgresql"]
+        payload["sqlalchemy_uri"] = postgres_uri(served["sqlalchemy_uri"], settings)
+        payload["extra"] = json.dumps(served.get("extra", {}), sort_keys=True)
+    else:
+        payload["sqlalchemy_uri"] = raw_db["sqlalchemy_uri"].format(serving_db=settings.serving_db)
+        payload["extra"] = json.dumps(raw_db.get("extra", {}), sort_keys=True)
     database = DatabaseSpec(
         raw_db["database_name"], stable_uuid("database", raw_db["database_name"]), payload
     )

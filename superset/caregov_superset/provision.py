@@ -17,7 +17,7 @@ import duckdb
 
 from caregov.errors import CaregovError
 from caregov.settings import Settings
-from caregov_superset.assets import Assets, DatasetSpec, TableDocs
+from caregov_superset.assets import Assets, DatasetSpec, TableDocs, masked_uri
 from caregov_superset.client import SupersetClient
 from caregov_superset.looks import GBP, NUMBER_FORMATS, ColumnLook, MetricSpec
 from caregov_superset.reconcile import Inventory, ensure
@@ -92,9 +92,12 @@ def ensure_database(client: SupersetClient, assets: Assets, report: SyncReport) 
     payload = dict(spec.payload)
     current = None
     if existing is not None:
-        # The plain detail view omits the URI and `extra`; the connection view has both (with
-        # any password masked: ours has none, so they compare as is).
+        # The plain detail view omits the URI and `extra`; the connection view has both, with
+        # the password masked (the PostgreSQL one has a password): a URI that differs only by
+        # its mask is ours.
         current = client.get_json(f"/api/v1/database/{existing['id']}/connection")["result"]
+        if current.get("sqlalchemy_uri") == masked_uri(payload["sqlalchemy_uri"]):
+            current = {**current, "sqlalchemy_uri": payload["sqlalchemy_uri"]}
     return ensure(
         client,
         report,

@@ -94,3 +94,42 @@ def test_a_pack_recipient_that_is_no_address_is_refused(tmp_path: Path) -> None:
         SettingsError, match=re.escape("CAREGOV_PACK_RECIPIENTS holds 'a@x.example; b@")
     ):
         _ = Settings.from_env(env).pack_recipients
+
+
+def test_the_hub_settings_are_off_unless_set(tmp_path: Path) -> None:
+    """Without CAREGOV_WAREHOUSE_CATALOG and CAREGOV_SERVING_DSN the warehouse is the DuckDB
+    files, as before."""
+    settings = Settings.from_env({"CAREGOV_HOME": str(tmp_path), "CAREGOV_SERVING_DSN": " "})
+    assert settings.warehouse_catalog is None
+    assert settings.serving_dsn is None
+
+
+def test_the_serving_reader_is_named_for_its_database_and_keeps_only_its_address(
+    tmp_path: Path,
+) -> None:
+    """The read-only role is named for the serving database, and Superset's connection keeps
+    the DSN's server and database but never the publishing user or its password."""
+    settings = Settings.from_env(
+        {
+            "CAREGOV_HOME": str(tmp_path),
+            "CAREGOV_SERVING_DSN": "postgresql://owner:owner-secret@db.example:6543/Region-Serving",
+            "CAREGOV_SERVING_READER_PASSWORD": "reader-secret",
+        }
+    )
+    assert settings.serving_reader_role == "caregov_reader_region_serving"
+    assert settings.serving_reader_conninfo() == {
+        "host": "db.example",
+        "port": "6543",
+        "dbname": "Region-Serving",
+        "user": "caregov_reader_region_serving",
+        "password": "reader-secret",
+    }
+
+
+def test_a_malformed_serving_dsn_is_named(tmp_path: Path) -> None:
+    """A serving DSN libpq cannot read is one sentence naming the variable."""
+    settings = Settings.from_env(
+        {"CAREGOV_HOME": str(tmp_path), "CAREGOV_SERVING_DSN": "host=db port"}
+    )
+    with pytest.raises(SettingsError, match="CAREGOV_SERVING_DSN"):
+        settings.serving_conninfo()

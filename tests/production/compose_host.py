@@ -5,7 +5,8 @@ validates. This harness resolves `docker-compose.yml` with a real compose implem
 (`docker-compose config`, so variable substitution and the refusal of a missing secret are
 compose's own), then runs each service's `command` with the image's `ENV` and `WORKDIR` (read from
 the `Dockerfile`) and the service's `environment` — nothing else. Container names and paths are
-mapped to their host equivalents (`postgres` → a private database on 127.0.0.1:5432, `redis` → a
+mapped to their host equivalents (`postgres` and `warehouse-db` → private databases on
+127.0.0.1:5432, `redis` → a
 private Redis database, `/data/caregov` → a temporary home, `/opt/caregov` → this checkout, ports
 → free ones); a value still naming a container after the mapping is an error, so the mapping
 cannot silently go stale. What the tests prove is what the compose file and Dockerfile say.
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 # What must not survive the mapping: names that only resolve inside the compose network.
 CONTAINER_ONLY = re.compile(
-    r"@postgres:|redis://redis:|//airflow-apiserver:|//superset:|/data/|/opt/"
+    r"@postgres:|@warehouse-db:|redis://redis:|//airflow-apiserver:|//superset:|/data/|/opt/"
 )
 
 
@@ -78,6 +79,8 @@ class HostMap:
     airflow_home: Path
     airflow_db: str
     superset_db: str
+    catalog_db: str  # warehouse-db's caregov_catalog
+    serving_db: str  # warehouse-db's caregov_serving
     airflow_redis: int
     superset_redis: int
     ports: dict[str, int]  # service name → free host port for its container port
@@ -89,6 +92,8 @@ class HostMap:
         mapping = (
             ("@postgres:5432/airflow", f"@127.0.0.1:5432/{self.airflow_db}"),
             ("@postgres:5432/superset", f"@127.0.0.1:5432/{self.superset_db}"),
+            ("@warehouse-db:5432/caregov_catalog", f"@127.0.0.1:5432/{self.catalog_db}"),
+            ("@warehouse-db:5432/caregov_serving", f"@127.0.0.1:5432/{self.serving_db}"),
             ("redis://redis:6379/0", f"redis://127.0.0.1:6379/{self.airflow_redis}"),
             ("redis://redis:6379/1", f"redis://127.0.0.1:6379/{self.superset_redis}"),
             ("//airflow-apiserver:8080", f"//127.0.0.1:{self.ports['airflow-apiserver']}"),

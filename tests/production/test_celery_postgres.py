@@ -4,8 +4,9 @@ Every service of `docker-compose.yml` except the PostgreSQL and Redis containers
 host process with exactly the compose command and environment (see `compose_host.py`): Airflow's
 `airflow-init`, api-server, scheduler, DAG processor, triggerer and a Celery worker
 (CeleryExecutor, Redis broker, PostgreSQL metadata and result backend), and Superset's init, web
-server and Celery worker on PostgreSQL metadata and a Redis cache. This machine's own PostgreSQL
-and Redis stand in for the two containers, each test run on private databases. A small generated
+server and Celery worker on PostgreSQL metadata and a Redis cache; the warehouse as a regional
+hub's (a DuckLake catalog and the served marts on `warehouse-db`). This machine's own PostgreSQL
+and Redis stand in for the containers, each test run on private databases. A small generated
 council is delivered to the landing zone; the tests then check what the platform did by itself.
 No `airflow standalone`, no LocalExecutor, no SQLite anywhere.
 """
@@ -108,6 +109,16 @@ def _databases(names: list[str], create: bool) -> None:
     con.close()
 
 
+def _drop_role(name: str) -> None:
+    """The serving database's read-only role, which outlives the database (roles are per
+    server)."""
+    con = psycopg2.connect(f"{POSTGRES}/postgres")
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute(f'drop role if exists "{name}"')
+    con.close()
+
+
 def _flush_redis() -> None:
     for db in (AIRFLOW_REDIS_DB, SUPERSET_REDIS_DB):
         redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
@@ -156,6 +167,8 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Production]
         airflow_home=workdir / "airflow",
         airflow_db=f"caregov_airflow_{suffix}",
         superset_db=f"caregov_superset_{suffix}",
+        catalog_db=f"caregov_catalog_{suffix}",
+        serving_db=f"caregov_serving_{suffix}",
         airflow_redis=AIRFLOW_REDIS_DB,
         superset_redis=SUPERSET_REDIS_DB,
         ports={"airflow-apiserver": free_port(), "superset": free_port()},
@@ -165,7 +178,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Production]
     host.home.mkdir()
     host.airflow_home.mkdir()
     platform = ComposeOnHost(compose, host, workdir / "logs")
-    databases = [host.airflow_db, host.superset_db]
+    databases = [host.airflow_db, host.superset_db, host.catalog_db, host.serving_db]
     _databases(databases, create=True)
     _flush_redis()
     try:
@@ -195,6 +208,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Production]
     finally:
         platform.stop_all()
         _databases(databases, create=False)
+        _drop_role(f"caregov_reader_{host.serving_db}")
         _flush_redis()
 
 
@@ -226,6 +240,24 @@ def test_airflow_metadata_lives_in_postgresql(production: Production) -> None:
     )
     assert {"build_warehouse", "refresh_dashboards"} <= dict(runs).keys()
     assert not list(production.platform.host.airflow_home.rglob("*.db"))
+
+
+def test_the_warehouse_is_built_and_served_as_a_hubs(production: Production) -> None:
+    """dbt built into the DuckLake catalog on warehouse-db, publish swapped the marts into its
+    serving database, and Superset's connection reads them there as the read-only role."""
+    host = production.platform.host
+    (snapshots,) = production.query(host.catalog_db, "select count(*) from ducklake_snapshot")[0]
+    assert snapshots > 1
+    (served,) = production.query(
+        host.serving_db,
+        "select count(*) from information_schema.tables where table_schema = 'marts'",
+    )[0]
+    assert served >= 10
+    ((uri,),) = production.query(
+        host.superset_db,
+        "select sqlalchemy_uri from dbs where database_name = 'Care governance warehouse'",
+    )
+    assert uri.startswith(f"postgresql+psycopg2://caregov_reader_{host.serving_db}")
 
 
 def test_superset_on_postgresql_is_synced_by_the_cli(production: Production) -> None:
