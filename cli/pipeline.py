@@ -75,9 +75,15 @@ def generate(
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--council",
+    metavar="LA_CODE",
+    help="The council the files come from (default: the council whose landing folder holds"
+    " them; in single-council mode the one council).",
+)
 @click.pass_obj
 @guarded
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> int:
+def ingest(settings: Settings, paths: tuple[Path, ...], council: str | None) -> int:
     """Validate, pseudonymise and load extract files (or folders of them) into the lake.
 
     Prints one line per file: loaded, skipped or rejected. Exit 0 if every file was loaded or
@@ -85,7 +91,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> int:
     """
     from ingestion.deliveries import ingest_paths
 
-    outcomes = ingest_paths(settings, list(paths), echo=click.echo)
+    outcomes = ingest_paths(settings, list(paths), echo=click.echo, la_code=council)
     return 2 if any(o.status == "rejected" for o in outcomes) else 0
 
 

@@ -42,7 +42,7 @@ COLUMNS = (
     ("duplicate_of", "VARCHAR"), ("rows_in", "BIGINT"), ("rows_loaded", "BIGINT"),
     ("rows_quarantined", "BIGINT"), ("duplicates_collapsed", "BIGINT"), ("warnings", "VARCHAR"),
     ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("seconds", "DOUBLE"),
-    ("reason_counts", "VARCHAR"),
+    ("reason_counts", "VARCHAR"), ("la_code", "VARCHAR"),
 )  # fmt: skip
 
 
@@ -70,6 +70,7 @@ class LedgerRecord:
     finished_at: dt.datetime | None = None
     seconds: float | None = None
     reason_counts: str | None = None  # JSON: {"<column>: <rule>": rows breaking it}
+    la_code: str | None = None  # the council that delivered the file
 
 
 def reason_counts_text(counts: dict[str, int]) -> str | None:
@@ -95,18 +96,24 @@ def write_record(settings: Settings, record: LedgerRecord) -> Path:
     return target
 
 
-def _marker(settings: Settings, sha256: str) -> Path:
-    return settings.state / "loaded" / sha256
+def content_key(settings: Settings, sha256: str, la_code: str | None) -> str:
+    """What "the same delivery" means: the content hash, in a hub per council (two councils
+    sending the same bytes are two deliveries)."""
+    return f"{la_code}-{sha256}" if settings.hub and la_code else sha256
 
 
-def loaded_by(settings: Settings, sha256: str) -> str | None:
-    """The load id that already loaded this content, if any."""
-    marker = _marker(settings, sha256)
+def _marker(settings: Settings, sha256: str, la_code: str | None) -> Path:
+    return settings.state / "loaded" / content_key(settings, sha256, la_code)
+
+
+def loaded_by(settings: Settings, sha256: str, la_code: str | None = None) -> str | None:
+    """The load id that already loaded this content (from this council, in a hub), if any."""
+    marker = _marker(settings, sha256, la_code)
     return marker.read_text().strip() if marker.exists() else None
 
 
-def mark_loaded(settings: Settings, sha256: str, load_id: str) -> None:
-    fs.write_text(_marker(settings, sha256), load_id, private=True)
+def mark_loaded(settings: Settings, sha256: str, load_id: str, la_code: str | None = None) -> None:
+    fs.write_text(_marker(settings, sha256, la_code), load_id, private=True)
 
 
 def schema() -> pa.Schema:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caregov import fs
+from caregov.errors import CaregovError
 from caregov.settings import Settings
 from warehouse.project import run_results_path
 from warehouse.publish import publish
@@ -52,6 +53,13 @@ class BuildResult:
 
 def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildResult:
     """Run one `dbt build` and, only if every node passed, publish the serving warehouse."""
+    if settings.hub:
+        # The marts do not yet keep councils apart (a key such as a job id would match across
+        # councils): a hub's lake takes deliveries, but is not built until they do.
+        raise CaregovError(
+            f"{settings.councils_file} makes this home a regional hub, whose lake is not built"
+            " into marts yet; build a council's own home (without councils.csv) instead."
+        )
     started = time.monotonic()
     fs.ensure_dir(settings.warehouse)
     with build_lock(settings):
