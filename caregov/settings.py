@@ -10,6 +10,7 @@ suite) missing secrets are generated once into `CAREGOV_HOME/state/secrets/`, ow
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import re
@@ -91,6 +92,8 @@ class Settings:
     superset_admin_user: str = "admin"
     council_name: str = DEFAULT_COUNCIL_NAME
     council_code: str = DEFAULT_COUNCIL_CODE
+    # In a hub, the council one build works on (`for_council`): its own warehouse folder.
+    build_council: str | None = None
     _env: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -139,7 +142,18 @@ class Settings:
 
     @property
     def warehouse(self) -> Path:
+        """The warehouse folder; a hub builds each council in `warehouse/councils/<la_code>/`
+        and serves the region from `warehouse/` itself."""
+        if self.build_council == REGION_CODE:
+            return self.home / "warehouse" / "region"
+        if self.build_council:
+            return self.home / "warehouse" / "councils" / self.build_council
         return self.home / "warehouse"
+
+    def for_council(self, la_code: str) -> Settings:
+        """These settings for building one of a hub's councils (or, for REGION_CODE, the
+        region's pooled figures from the councils' builds)."""
+        return dataclasses.replace(self, build_council=la_code)
 
     @property
     def build_db(self) -> Path:

@@ -10,14 +10,25 @@ file, and nobody writes the serving file in place.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import duckdb
 
 from caregov import fs
-from caregov.settings import Settings
+from caregov.settings import REGION_CODE, Settings
 from warehouse.project import target_path
 
 log = logging.getLogger(__name__)
+
+# Marts that describe the platform, not a council (the same rows in every council's build): served
+# once, without `la_code`.
+SHARED_MARTS = frozenset({"metric_catalogue"})
+# The marts with a REGION row per figure in a hub (models/region/region_<mart>.sql).
+REGION_MARTS = ("governance_metrics", "governance_metrics_spc", "ascof_measures")
+LA_CODE_COMMENT = (
+    "The council the row is about (CAREGOV_COUNCIL_CODE, or in a regional hub the la_code of"
+    " councils.csv; REGION: the hub's councils pooled)."
+)
 
 
 def publish(settings: Settings, with_manifest: bool = True) -> None:
@@ -33,38 +44,87 @@ def publish(settings: Settings, with_manifest: bool = True) -> None:
     """
     with duckdb.connect(str(settings.build_db)) as con:
         con.execute("checkpoint")
+    # A hub's council is published too (its own serving file, which its next nightly build
+    # compares with); the region is published from the councils' build files.
+    code = settings.build_council or settings.council_code
     with fs.staged(settings.serving_db) as staged, duckdb.connect(str(staged)) as con:
-        _copy_marts(con, settings)
+        _copy_marts(con, {code: settings.build_db})
     manifest = target_path(settings) / "manifest.json"
     if with_manifest and manifest.exists():
         fs.copy_file(manifest, settings.warehouse / "manifest.json")
     log.info("published %s", settings.serving_db)
 
 
-def _copy_marts(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """Copy schema `marts` of the build file, with its comments, into the open file `con`."""
-    con.execute(f"attach {_literal(str(settings.build_db))} as build (read_only)")
+def publish_region(settings: Settings) -> None:
+    """Publish a hub: every council's marts, from its own build file, in one new serving file
+    renamed into place, each row carrying its council's `la_code`. The manifest is the first
+    council's (the same code built them all)."""
+    builds = {code: settings.for_council(code).build_db for code in settings.council_codes}
+    for build_db in builds.values():
+        with duckdb.connect(str(build_db)) as con:
+            con.execute("checkpoint")
+    region = settings.for_council(REGION_CODE).build_db
+    with fs.staged(settings.serving_db) as staged, duckdb.connect(str(staged)) as con:
+        _copy_marts(con, builds)
+        _add_region_rows(con, region)
+    manifest = target_path(settings.for_council(settings.council_codes[0])) / "manifest.json"
+    if manifest.exists():
+        fs.copy_file(manifest, settings.warehouse / "manifest.json")
+    log.info("published %s (%d councils)", settings.serving_db, len(builds))
+
+
+def _copy_marts(con: duckdb.DuckDBPyConnection, builds: dict[str, Path]) -> None:
+    """Copy schema `marts` of the build files (council code -> build file), with the first's
+    comments, into the open file `con`: each table's rows of every council, led by column
+    `la_code` (the SHARED_MARTS once, as they are)."""
+    names = {}
+    for number, (code, build_db) in enumerate(builds.items()):
+        names[code] = f"build_{number}"
+        con.execute(f"attach {_literal(str(build_db))} as {names[code]} (read_only)")
+    first = next(iter(names.values()))
     con.execute("begin transaction")
     con.execute("create schema marts")
     relations = con.execute(
         "select table_name, comment from duckdb_tables()"
-        " where database_name = 'build' and schema_name = 'marts'"
+        f" where database_name = '{first}' and schema_name = 'marts'"
         " union all select view_name, comment from duckdb_views()"
-        " where database_name = 'build' and schema_name = 'marts' and not internal"
+        f" where database_name = '{first}' and schema_name = 'marts' and not internal"
         " order by 1"
     ).fetchall()
     for name, comment in relations:
         table = f'marts."{name}"'
-        con.execute(f"create table {table} as select * from build.{table}")
+        if name in SHARED_MARTS:
+            con.execute(f"create table {table} as select * from {first}.{table}")
+        else:
+            rows = " union all by name ".join(
+                f"select {_literal(code)} as la_code, * from {database}.{table}"
+                for code, database in names.items()
+            )
+            con.execute(f"create table {table} as {rows}")
+            con.execute(f"comment on column {table}.la_code is {_literal(LA_CODE_COMMENT)}")
         if comment:
             con.execute(f"comment on table {table} is {_literal(comment)}")
     for name, column, comment in con.execute(
         "select table_name, column_name, comment from duckdb_columns()"
-        " where database_name = 'build' and schema_name = 'marts' and comment is not null"
+        f" where database_name = '{first}' and schema_name = 'marts' and comment is not null"
     ).fetchall():
         con.execute(f'comment on column marts."{name}"."{column}" is {_literal(comment)}')
     con.execute("commit")
-    con.execute("detach build")
+    for database in names.values():
+        con.execute(f"detach {database}")
+    con.execute("checkpoint")
+
+
+def _add_region_rows(con: duckdb.DuckDBPyConnection, region_db: Path) -> None:
+    """Append the region's pooled rows (la_code REGION, models/region/) to their marts."""
+    con.execute(f"attach {_literal(str(region_db))} as region_build (read_only)")
+    con.execute("begin transaction")
+    for mart in REGION_MARTS:
+        con.execute(
+            f'insert into marts."{mart}" by name select * from region_build.region."region_{mart}"'
+        )
+    con.execute("commit")
+    con.execute("detach region_build")
     con.execute("checkpoint")
 
 

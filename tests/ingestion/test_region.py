@@ -241,10 +241,3 @@ def test_single_council_rows_carry_the_councils_code(caregov_home: Path) -> None
         ingest_paths(settings, [VALID / "clean"], lambda _: None, la_code="E1")
     with pytest.raises(SettingsError, match="CAREGOV_COUNCIL_CODE"):
         Settings.from_env(env | {"CAREGOV_COUNCIL_CODE": "REGION"})
-
-
-def test_a_hub_is_not_built_until_its_marts_keep_councils_apart(region: dict) -> None:
-    from warehouse.build import build_and_publish
-
-    with pytest.raises(CaregovError, match="regional hub"):
-        build_and_publish(region["settings"])
