@@ -136,51 +136,62 @@ def read_ledger(settings: Settings) -> pa.Table:
 
 
 def entity_status(settings: Settings, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Per entity: last as-at, last load time, rows of the latest load, stale or not."""
+    """Per entity: last as-at, last load time, rows of the latest load, stale or not; in a
+    regional hub per council and entity (each row then names its `la_code`)."""
     today = today or dt.datetime.now(dt.UTC).date()
     loaded = [r for r in read_ledger(settings).to_pylist() if r["status"] == "loaded"]
     rows = []
-    for name, entity in ENTITIES.items():
-        mine = [r for r in loaded if r["entity"] == name]
-        cadence = entity_cadence(entity)
-        row: dict[str, Any] = {
-            "entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,
-            "rows_quarantined": 0, "cadence_days": cadence[0] if cadence else None,
-            "stale": cadence is not None,
-        }  # fmt: skip
-        if mine:
-            latest = max(mine, key=lambda r: (r["finished_at"], r["load_id"]))
-            last_as_at = max(r["as_at"] for r in mine)
-            row |= {
-                "last_as_at": last_as_at,
-                "last_loaded_at": latest["finished_at"],
-                "rows_loaded": latest["rows_loaded"],
-                "rows_quarantined": latest["rows_quarantined"],
-                "stale": cadence is not None and (today - last_as_at).days > sum(cadence),
-            }
-        rows.append(row)
+    for council in settings.council_codes if settings.hub else (None,):
+        for name, entity in ENTITIES.items():
+            mine = [
+                r for r in loaded
+                if r["entity"] == name and (council is None or r["la_code"] == council)
+            ]  # fmt: skip
+            cadence = entity_cadence(entity)
+            row: dict[str, Any] = {
+                "entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,
+                "rows_quarantined": 0, "cadence_days": cadence[0] if cadence else None,
+                "stale": cadence is not None,
+            }  # fmt: skip
+            if council is not None:
+                row = {"la_code": council, **row}
+            if mine:
+                latest = max(mine, key=lambda r: (r["finished_at"], r["load_id"]))
+                last_as_at = max(r["as_at"] for r in mine)
+                row |= {
+                    "last_as_at": last_as_at,
+                    "last_loaded_at": latest["finished_at"],
+                    "rows_loaded": latest["rows_loaded"],
+                    "rows_quarantined": latest["rows_quarantined"],
+                    "stale": cadence is not None and (today - last_as_at).days > sum(cadence),
+                }
+            rows.append(row)
     return rows
 
 
 def format_status(rows: list[dict[str, Any]]) -> str:
-    """A plain table for `caregov status`."""
-    header = ("entity", "last as-at", "last load (UTC)", "rows loaded", "quarantined", "stale")
-    lines = [header]
+    """A plain table for `caregov status` (led by the council in a hub)."""
+    by_council = any("la_code" in r for r in rows)
+    header: tuple[str, ...] = (
+        *(("council",) if by_council else ()),
+        *("entity", "last as-at", "last load (UTC)", "rows loaded", "quarantined", "stale"),
+    )
+    numbers = {header.index("rows loaded"), header.index("quarantined")}
+    lines: list[tuple[str, ...]] = [header]
     for r in rows:
         loaded_at = r["last_loaded_at"]
-        lines.append(
-            (
-                r["entity"],
-                r["last_as_at"].isoformat() if r["last_as_at"] else "never loaded",
-                loaded_at.strftime("%Y-%m-%d %H:%M") if loaded_at else "-",
-                f"{r['rows_loaded']:,}",
-                f"{r['rows_quarantined']:,}",
-                "STALE" if r["stale"] else "ok" if r["cadence_days"] else "on change",
-            )
+        line: tuple[str, ...] = (
+            r["entity"],
+            r["last_as_at"].isoformat() if r["last_as_at"] else "never loaded",
+            loaded_at.strftime("%Y-%m-%d %H:%M") if loaded_at else "-",
+            f"{r['rows_loaded']:,}",
+            f"{r['rows_quarantined']:,}",
+            "STALE" if r["stale"] else "ok" if r["cadence_days"] else "on change",
         )
+        lines.append((r.get("la_code", ""), *line) if by_council else line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join(
-        "  ".join(cell.rjust(w) if i in (3, 4) else cell.ljust(w) for i, (cell, w) in
+        "  ".join(cell.rjust(w) if i in numbers else cell.ljust(w) for i, (cell, w) in
                   enumerate(zip(line, widths, strict=True))).rstrip()
         for line in lines
     )  # fmt: skip

@@ -5,6 +5,7 @@ single-council mode as before, its rows carrying the council's code."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import hmac
 import shutil
@@ -241,3 +242,19 @@ def test_single_council_rows_carry_the_councils_code(caregov_home: Path) -> None
         ingest_paths(settings, [VALID / "clean"], lambda _: None, la_code="E1")
     with pytest.raises(SettingsError, match="CAREGOV_COUNCIL_CODE"):
         Settings.from_env(env | {"CAREGOV_COUNCIL_CODE": "REGION"})
+
+
+def test_status_in_a_hub_is_per_council(region: dict) -> None:
+    """`caregov status` in a hub: one row per council and entity."""
+    from ingestion.ledger import entity_status, format_status
+
+    rows = entity_status(region["settings"], today=dt.date(2025, 3, 1))
+    found = {(r["la_code"], r["entity"]): r for r in rows}
+    assert {code for code, _ in found} == {"E1", "E2", "E3", "E4"}
+    assert found[("E1", "hr_workers")]["last_as_at"] == dt.date(2025, 2, 28)
+    assert found[("E1", "hr_workers")]["rows_loaded"] == found[("E2", "hr_workers")]["rows_loaded"]
+    assert found[("E4", "hr_workers")]["last_as_at"] is None  # its files were all rejected
+    assert found[("E1", "complaints")]["last_as_at"] is None  # not delivered here
+    table = format_status(rows).splitlines()
+    assert table[0].split()[:2] == ["council", "entity"]
+    assert any(line.startswith("E4") and "never loaded" in line for line in table)
