@@ -34,10 +34,20 @@ COMPARED = (
 )  # fmt: skip
 
 
+NEXT = dt.date(2025, 4, 30)  # E3's (seed 11's) next month, delivered by the last test
+
+
 def _generate(out: Path, seed: int) -> Path:
+    """Three months of a council's extracts; seed 11's fourth month is generated with them (so
+    it continues the same story) but held back in `<out>-next/`."""
     from caregov.sample import generate_council
 
-    generate_council(out, seed=seed, start="2025-01", months=3, scale=0.1, national=True)
+    months = 4 if seed == 11 else 3
+    generate_council(out, seed=seed, start="2025-01", months=months, scale=0.1, national=True)
+    for path in sorted(out.rglob(f"*_{NEXT}.*")):
+        held = Path(f"{out}-next") / path.relative_to(out)
+        held.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(held)
     return out
 
 
@@ -63,7 +73,7 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         assert all(o.status == "loaded" for o in outcomes)
         assert all(not o.rows_quarantined for o in outcomes if o.entity != "cld_events")
         assert build_and_publish(settings).ok
-        singles[seed] = settings.serving_db
+        singles[seed] = settings
     # The hub: three councils delivering into landing/<la_code>/, ingested concurrently.
     home = root / "hub"
     home.mkdir()
@@ -122,7 +132,7 @@ def test_each_councils_figures_equal_its_single_council_build(region: dict[str, 
     serving = region["settings"].serving_db
     for code, seed in SEEDS.items():
         for table in COMPARED:
-            single = _rows(region["singles"][seed], table)
+            single = _rows(region["singles"][seed].serving_db, table)
             assert single, table
             assert _rows(serving, table, f"where la_code = '{code}'") == single, (code, table)
 
@@ -281,3 +291,37 @@ def test_the_same_person_has_a_different_pseudonym_in_each_council(
         assert lake[("E1", row["job_id"])] == people["E1"]
         assert lake[("E2", row["job_id"])] == people["E2"]
         assert people["E1"] != people["E2"]
+
+
+def test_a_councils_next_delivery_builds_incrementally_to_its_single_council_figures(
+    region: dict[str, Any],
+) -> None:
+    """E3 delivers its next month; the hub's nightly (incremental) build gives E3 the figures of
+    the same four months built in full as a single council, leaves E1 and E2 as they were, and
+    extends the region by E3's month. (Last in this module: it changes the hub.)"""
+    from ingestion.deliveries import ingest_paths
+
+    settings, single = region["settings"], region["singles"][11]
+    held = Path(f"{region['extracts'][11]}-next")
+    before = {code: _rows(settings.serving_db, "governance_metrics", f"where la_code = '{code}'")
+              for code in ("E1", "E2")}  # fmt: skip
+    outcomes = ingest_paths(settings, [held], _quiet, la_code="E3")
+    assert outcomes and all(o.status == "loaded" for o in outcomes)
+    nightly = build_and_publish(settings)
+    assert nightly.ok, nightly.describe()
+    assert "seed.caregov.england_wales_bank_holidays" not in {
+        n.unique_id for n in nightly.run_results.nodes
+    }
+    assert all(o.status == "loaded" for o in ingest_paths(single, [held], _quiet))
+    assert build_and_publish(single, full_refresh=True).ok
+    for table in COMPARED:
+        assert _rows(settings.serving_db, table, "where la_code = 'E3'") == _rows(
+            single.serving_db, table
+        ), table
+    for code, rows in before.items():
+        assert _rows(settings.serving_db, "governance_metrics", f"where la_code = '{code}'") == rows
+    received = [
+        _metric(settings.serving_db, code, "complaints_received", NEXT)[0]
+        for code in ("E3", "REGION")
+    ]
+    assert received[0] == received[1]  # only E3 has reached April
