@@ -194,6 +194,13 @@ def fingerprint(path: Path) -> str:
 
 def serving(settings: Settings) -> duckdb.DuckDBPyConnection:
     """The serving warehouse, read-only."""
+    if settings.hub:
+        # A pack is one council's, with its own deliveries and notes; a hub's serving warehouse
+        # holds every council's and the region's rows, which the pack does not yet tell apart.
+        raise CaregovError(
+            f"{settings.councils_file} makes this home a regional hub, which writes no board"
+            " pack yet; write a council's pack from that council's own home."
+        )
     if not settings.serving_db.exists():
         raise CaregovError(
             f"there is no serving warehouse at {settings.serving_db} yet; run `caregov build` first."

@@ -9,6 +9,8 @@ suite) missing secrets are generated once into `CAREGOV_HOME/state/secrets/`, ow
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import json
 import os
 import re
@@ -28,6 +30,27 @@ DEFAULT_SETTLE_SECONDS = 10.0
 # The shortest pseudonym key accepted outside demo mode: 32 random hex characters are 128 bits.
 MIN_KEY_LENGTH = 32
 DEFAULT_COUNCIL_NAME = "Sample council"
+# The council's code in single-council mode (`CAREGOV_COUNCIL_CODE`): what its lake rows, ledger
+# records and mart rows carry as `la_code`. A hub names its councils in `councils.csv`.
+DEFAULT_COUNCIL_CODE = "LA0"
+# The code of the pooled rows in a hub's marts; no council may take it.
+REGION_CODE = "REGION"
+COUNCILS_FILE = "councils.csv"
+_LA_CODE = re.compile(r"[A-Z0-9]{1,16}")
+
+
+def check_la_code(code: str, where: str) -> str:
+    """A council code as the platform keeps it (upper case letters and digits, at most 16: it is
+    a folder name and the end of a variable's name), or a SettingsError naming `where`."""
+    code = code.strip().upper()
+    if not _LA_CODE.fullmatch(code):
+        raise SettingsError(
+            f"{where}: {code!r} is not a council code (letters and digits, at most 16,"
+            " for example E08000003)."
+        )
+    if code == REGION_CODE:
+        raise SettingsError(f"{where}: {REGION_CODE} is kept for the region's pooled rows.")
+    return code
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,9 @@ class Settings:
     superset_url: str = "http://127.0.0.1:8088"
     superset_admin_user: str = "admin"
     council_name: str = DEFAULT_COUNCIL_NAME
+    council_code: str = DEFAULT_COUNCIL_CODE
+    # In a hub, the council one build works on (`for_council`): its own warehouse folder.
+    build_council: str | None = None
     _env: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -80,6 +106,10 @@ class Settings:
             superset_url=env.get("CAREGOV_SUPERSET_URL", "http://127.0.0.1:8088").rstrip("/"),
             superset_admin_user=env.get("CAREGOV_SUPERSET_ADMIN_USER", "admin"),
             council_name=env.get("CAREGOV_COUNCIL_NAME", "").strip() or DEFAULT_COUNCIL_NAME,
+            council_code=check_la_code(
+                env.get("CAREGOV_COUNCIL_CODE", "").strip() or DEFAULT_COUNCIL_CODE,
+                "CAREGOV_COUNCIL_CODE",
+            ),
             _env=env,
         )
 
@@ -112,7 +142,18 @@ class Settings:
 
     @property
     def warehouse(self) -> Path:
+        """The warehouse folder; a hub builds each council in `warehouse/councils/<la_code>/`
+        and serves the region from `warehouse/` itself."""
+        if self.build_council == REGION_CODE:
+            return self.home / "warehouse" / "region"
+        if self.build_council:
+            return self.home / "warehouse" / "councils" / self.build_council
         return self.home / "warehouse"
+
+    def for_council(self, la_code: str) -> Settings:
+        """These settings for building one of a hub's councils (or, for REGION_CODE, the
+        region's pooled figures from the councils' builds)."""
+        return dataclasses.replace(self, build_council=la_code)
 
     @property
     def build_db(self) -> Path:
@@ -169,8 +210,18 @@ class Settings:
     def warehouse_catalog(self) -> str | None:
         """A PostgreSQL connection string (`CAREGOV_WAREHOUSE_CATALOG`): dbt then builds into a
         DuckLake whose catalog is that database and whose data files are `ducklake_data`,
-        instead of `build.duckdb`. None (the default): the DuckDB file."""
-        return self._env.get("CAREGOV_WAREHOUSE_CATALOG", "").strip() or None
+        instead of `build.duckdb`. None (the default): the DuckDB file.
+
+        One DuckLake holds one council's build: a home listing several councils (councils.csv)
+        builds each into its own DuckDB file, so the two are refused together."""
+        catalog = self._env.get("CAREGOV_WAREHOUSE_CATALOG", "").strip() or None
+        if catalog and self.hub:
+            raise SettingsError(
+                f"CAREGOV_WAREHOUSE_CATALOG builds one council into a DuckLake, but {self.councils_file}"
+                " lists several councils, each built into its own DuckDB file: unset one of them"
+                " (docs/scale-out.md)."
+            )
+        return catalog
 
     @property
     def serving_dsn(self) -> str | None:
@@ -220,6 +271,91 @@ class Settings:
         set."""
         value = self._env.get("CAREGOV_SERVING_READER_PASSWORD", "").strip()
         return value or _demo_secret(self.state / "secrets" / "serving_reader_password")
+
+    # -- councils -----------------------------------------------------------------------
+
+    @property
+    def councils_file(self) -> Path:
+        return self.home / COUNCILS_FILE
+
+    @cached_property
+    def councils(self) -> dict[str, str] | None:
+        """A hub's councils, code -> name, from `CAREGOV_HOME/councils.csv` (columns `la_code`,
+        `name`); None in single-council mode (no such file)."""
+        path = self.councils_file
+        if not path.exists():
+            return None
+        councils: dict[str, str] = {}
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            reader = csv.DictReader(file)
+            fields = {(name or "").strip().lower() for name in reader.fieldnames or []}
+            if not {"la_code", "name"} <= fields:
+                raise SettingsError(f"{path}: the header must name the columns la_code and name.")
+            for row in reader:
+                row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+                where = f"{path}, line {reader.line_num}"
+                code = check_la_code(row["la_code"], where)
+                if code in councils:
+                    raise SettingsError(f"{where}: council {code} is listed twice.")
+                councils[code] = row["name"] or code
+        if not councils:
+            raise SettingsError(f"{path} lists no councils.")
+        return councils
+
+    @property
+    def hub(self) -> bool:
+        """True when this home serves several councils (`councils.csv` exists)."""
+        return self.councils is not None
+
+    @property
+    def council_codes(self) -> tuple[str, ...]:
+        """Every council this home serves: a hub's list, or the one council's code."""
+        return tuple(sorted(self.councils)) if self.councils else (self.council_code,)
+
+    def council_landing(self, la_code: str) -> Path:
+        """Where a council's extracts are delivered: `landing/<la_code>/` in a hub, `landing/`
+        for the one council otherwise."""
+        return self.landing / la_code if self.hub else self.landing
+
+    def source_landings(self, source: str) -> list[Path]:
+        """Every folder a source's extracts are delivered into: `landing/<source>/`, or in a hub
+        `landing/<any folder>/<source>/` (a folder not naming a council is found too, so that its
+        files are rejected with a reason rather than left unseen)."""
+        if not self.hub:
+            return [self.landing / source]
+        if not self.landing.is_dir():
+            return []
+        return sorted(
+            folder / source
+            for folder in self.landing.iterdir()
+            if not folder.name.startswith(".") and folder.is_dir() and not folder.is_symlink()
+        )
+
+    def council_of(self, path: Path) -> str | None:
+        """The council a delivered file belongs to by where it lies: in a hub the first folder
+        under `landing/` (whatever it says; `check_council` judges it), else the one council.
+        None for a hub's file outside the landing zone."""
+        if not self.hub:
+            return self.council_code
+        landing = self.landing.resolve()
+        parent = Path(path).parent.resolve()
+        if not parent.is_relative_to(landing) or parent == landing:
+            return None
+        return parent.relative_to(landing).parts[0].upper()
+
+    def check_council(self, la_code: str) -> str:
+        """The reason a council cannot take deliveries (unknown here, or without its pseudonym
+        key), or an empty string when it can."""
+        if self.councils is not None and la_code not in self.councils:
+            return (
+                f"{la_code!r} is not a council listed in {self.councils_file}; deliver into"
+                " landing/<la_code>/<source>/ for a listed council."
+            )
+        try:
+            self.pseudonym_key_for(la_code)
+        except SettingsError as missing:
+            return str(missing)
+        return ""
 
     # -- secrets --------------------------------------------------------------------------
 
@@ -275,10 +411,21 @@ class Settings:
     def pseudonym_key(self) -> bytes:
         """The HMAC key for pseudonyms: at least `MIN_KEY_LENGTH` characters outside demo mode
         (a short key can be found by trying keys against the lake alone)."""
-        key = self._secret("CAREGOV_PSEUDONYM_KEY", "pseudonym_key")
+        return self._pseudonym_key("CAREGOV_PSEUDONYM_KEY", "pseudonym_key")
+
+    def pseudonym_key_for(self, la_code: str) -> bytes:
+        """A council's pseudonym key: in a hub each council has its own
+        (`CAREGOV_PSEUDONYM_KEY_<LA_CODE>`, in demo mode generated per council), so the same
+        identifier never links across councils; otherwise `CAREGOV_PSEUDONYM_KEY`."""
+        if not self.hub:
+            return self.pseudonym_key
+        return self._pseudonym_key(f"CAREGOV_PSEUDONYM_KEY_{la_code}", f"pseudonym_key_{la_code}")
+
+    def _pseudonym_key(self, variable: str, demo_file: str) -> bytes:
+        key = self._secret(variable, demo_file)
         if len(key) < MIN_KEY_LENGTH and not self.demo:
             raise SettingsError(
-                f"CAREGOV_PSEUDONYM_KEY is {len(key)} characters long; it must have at least"
+                f"{variable} is {len(key)} characters long; it must have at least"
                 f" {MIN_KEY_LENGTH} (generate one with: openssl rand -hex 32)."
             )
         return key.encode()

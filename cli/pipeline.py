@@ -53,6 +53,13 @@ from cli.common import guarded, month
     help="Also write the council's national returns: quarterly CLD submissions (Release 1 before"
     " July 2025, Release 2 after, and a resubmission), monthly ASC-WDS files, population estimates.",
 )
+@click.option(
+    "--council",
+    metavar="LA_CODE",
+    default=None,
+    help="A council of a sample region: a different council for each code (its own seed and a"
+    " size of 0.6 to 1.4 times --scale, from --seed and the code), written into OUT/LA_CODE/.",
+)
 @guarded
 def generate(
     out: Path,
@@ -62,22 +69,32 @@ def generate(
     scale: float,
     messy: bool,
     national: bool,
+    council: str | None,
 ) -> int:
     """Write a realistic synthetic council's monthly extracts for every entity."""
     from caregov.sample import generate_council
+    from caregov.settings import check_la_code
 
+    la_code = check_la_code(council, "--council") if council is not None else None
     summary = generate_council(
-        out, seed=seed, start=start, months=months, scale=scale, messy=messy, national=national
-    )
+        out, seed=seed, start=start, months=months, scale=scale, messy=messy, national=national,
+        council=la_code,
+    )  # fmt: skip
     click.echo(summary.describe())
     return 0
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--council",
+    metavar="LA_CODE",
+    help="The council the files come from (default: the council whose landing folder holds"
+    " them; in single-council mode the one council).",
+)
 @click.pass_obj
 @guarded
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> int:
+def ingest(settings: Settings, paths: tuple[Path, ...], council: str | None) -> int:
     """Validate, pseudonymise and load extract files (or folders of them) into the lake.
 
     Prints one line per file: loaded, skipped or rejected. Exit 0 if every file was loaded or
@@ -85,7 +102,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> int:
     """
     from ingestion.deliveries import ingest_paths
 
-    outcomes = ingest_paths(settings, list(paths), echo=click.echo)
+    outcomes = ingest_paths(settings, list(paths), echo=click.echo, la_code=council)
     return 2 if any(o.status == "rejected" for o in outcomes) else 0
 
 
@@ -165,6 +182,13 @@ def run(settings: Settings, landing: Path | None) -> int:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--council",
+    metavar="LA_CODE",
+    default=None,
+    help="Whose figures: a council's code, or in a regional hub REGION (the default there)."
+    " Default: the council (CAREGOV_COUNCIL_CODE).",
+)
 @click.pass_obj
 @guarded
 def metrics(
@@ -173,6 +197,7 @@ def metrics(
     from_month: str | None,
     to_month: str | None,
     fmt: str,
+    council: str | None,
 ) -> int:
     """Print the governance metrics (marts.governance_metrics) from the serving warehouse.
 
@@ -189,7 +214,9 @@ def metrics(
     from warehouse.metrics_format import format_metrics
 
     latest_only = fmt == "table" and from_month is None and to_month is None
-    rows = read_metrics(settings, metric_id, from_month, to_month, latest_only=latest_only)
+    rows = read_metrics(
+        settings, metric_id, from_month, to_month, latest_only=latest_only, la_code=council
+    )
     colour = fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(format_metrics(rows, fmt, colour=colour), nl=False)
     return 0

@@ -13,16 +13,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 from caregov.errors import CaregovError
-from caregov.settings import Settings
+from caregov.settings import Settings, check_la_code
 from ingestion.landing import scan
 from ingestion.load import ingest_file
 from ingestion.outcome import FileOutcome, printable
 
 
 def ingest_paths(
-    settings: Settings, paths: list[Path], echo: Callable[[str], None]
+    settings: Settings,
+    paths: list[Path],
+    echo: Callable[[str], None],
+    la_code: str | None = None,
 ) -> list[FileOutcome]:
-    """Ingest files and folders (searched recursively); echo a line per file and a summary."""
+    """Ingest files and folders (searched recursively); echo a line per file and a summary.
+    The files belong to council `la_code` when given, else to the council whose landing folder
+    they lie in (`Settings.council_of`)."""
+    if la_code is not None:
+        la_code = check_la_code(la_code, "--council")
+        if la_code not in settings.council_codes:
+            raise CaregovError(
+                f"--council {la_code}: this home serves {', '.join(settings.council_codes)}"
+                + (f" (listed in {settings.councils_file})." if settings.hub else
+                   " (set CAREGOV_COUNCIL_CODE, or list a hub's councils in councils.csv).")
+            )  # fmt: skip
     files: list[Path] = []
     waiting: list[Path] = []
     for path in map(Path, paths):
@@ -36,7 +49,7 @@ def ingest_paths(
             files.append(path)
     outcomes = []
     for file in files:
-        outcome = ingest_file(settings, file)
+        outcome = ingest_file(settings, file, la_code)
         echo(outcome.line())
         outcomes.append(outcome)
     for file in waiting:

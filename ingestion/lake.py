@@ -33,9 +33,11 @@ from ingestion.validate import formula_sql
 MANIFEST = "_load.json"
 
 
-def load_id_for(entity: str, as_at: dt.date, sha256: str) -> str:
-    """Deterministic: the same bytes delivered for the same entity and as-at, the same id."""
-    return f"{entity}-{as_at:%Y%m%d}-{sha256[:16]}"
+def load_id_for(entity: str, as_at: dt.date, sha256: str, la_code: str | None = None) -> str:
+    """Deterministic: the same bytes delivered for the same entity and as-at (in a hub: by the
+    same council, whose code leads the id), the same id."""
+    load_id = f"{entity}-{as_at:%Y%m%d}-{sha256[:16]}"
+    return f"{la_code}-{load_id}" if la_code else load_id
 
 
 def load_dir(settings: Settings, entity: str, as_at: dt.date, load_id: str) -> Path:
@@ -65,9 +67,13 @@ def read_manifest(final: Path) -> dict[str, object]:
     return json.loads((final / MANIFEST).read_text())
 
 
-def archive(settings: Settings, path: Path, source: str, sha256: str) -> Path:
-    """Copy the delivered file, byte for byte, into the archive (idempotent)."""
-    target = settings.archive / safe_name(source) / f"{sha256[:12]}-{safe_name(path.name)}"
+def archive(
+    settings: Settings, path: Path, source: str, sha256: str, la_code: str | None = None
+) -> Path:
+    """Copy the delivered file, byte for byte, into the archive (idempotent): in a hub under
+    `archive/<la_code>/<source>/`."""
+    folder = settings.archive / safe_name(la_code) if settings.hub and la_code else settings.archive
+    target = folder / safe_name(source) / f"{sha256[:12]}-{safe_name(path.name)}"
     if target.exists() and target.stat().st_size == path.stat().st_size:
         return target
     return fs.copy_file(path, target, private=True)

@@ -42,7 +42,7 @@ COLUMNS = (
     ("duplicate_of", "VARCHAR"), ("rows_in", "BIGINT"), ("rows_loaded", "BIGINT"),
     ("rows_quarantined", "BIGINT"), ("duplicates_collapsed", "BIGINT"), ("warnings", "VARCHAR"),
     ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("seconds", "DOUBLE"),
-    ("reason_counts", "VARCHAR"),
+    ("reason_counts", "VARCHAR"), ("la_code", "VARCHAR"),
 )  # fmt: skip
 
 
@@ -70,6 +70,7 @@ class LedgerRecord:
     finished_at: dt.datetime | None = None
     seconds: float | None = None
     reason_counts: str | None = None  # JSON: {"<column>: <rule>": rows breaking it}
+    la_code: str | None = None  # the council that delivered the file
 
 
 def reason_counts_text(counts: dict[str, int]) -> str | None:
@@ -95,18 +96,24 @@ def write_record(settings: Settings, record: LedgerRecord) -> Path:
     return target
 
 
-def _marker(settings: Settings, sha256: str) -> Path:
-    return settings.state / "loaded" / sha256
+def content_key(settings: Settings, sha256: str, la_code: str | None) -> str:
+    """What "the same delivery" means: the content hash, in a hub per council (two councils
+    sending the same bytes are two deliveries)."""
+    return f"{la_code}-{sha256}" if settings.hub and la_code else sha256
 
 
-def loaded_by(settings: Settings, sha256: str) -> str | None:
-    """The load id that already loaded this content, if any."""
-    marker = _marker(settings, sha256)
+def _marker(settings: Settings, sha256: str, la_code: str | None) -> Path:
+    return settings.state / "loaded" / content_key(settings, sha256, la_code)
+
+
+def loaded_by(settings: Settings, sha256: str, la_code: str | None = None) -> str | None:
+    """The load id that already loaded this content (from this council, in a hub), if any."""
+    marker = _marker(settings, sha256, la_code)
     return marker.read_text().strip() if marker.exists() else None
 
 
-def mark_loaded(settings: Settings, sha256: str, load_id: str) -> None:
-    fs.write_text(_marker(settings, sha256), load_id, private=True)
+def mark_loaded(settings: Settings, sha256: str, load_id: str, la_code: str | None = None) -> None:
+    fs.write_text(_marker(settings, sha256, la_code), load_id, private=True)
 
 
 def schema() -> pa.Schema:
@@ -129,51 +136,62 @@ def read_ledger(settings: Settings) -> pa.Table:
 
 
 def entity_status(settings: Settings, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Per entity: last as-at, last load time, rows of the latest load, stale or not."""
+    """Per entity: last as-at, last load time, rows of the latest load, stale or not; in a
+    regional hub per council and entity (each row then names its `la_code`)."""
     today = today or dt.datetime.now(dt.UTC).date()
     loaded = [r for r in read_ledger(settings).to_pylist() if r["status"] == "loaded"]
     rows = []
-    for name, entity in ENTITIES.items():
-        mine = [r for r in loaded if r["entity"] == name]
-        cadence = entity_cadence(entity)
-        row: dict[str, Any] = {
-            "entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,
-            "rows_quarantined": 0, "cadence_days": cadence[0] if cadence else None,
-            "stale": cadence is not None,
-        }  # fmt: skip
-        if mine:
-            latest = max(mine, key=lambda r: (r["finished_at"], r["load_id"]))
-            last_as_at = max(r["as_at"] for r in mine)
-            row |= {
-                "last_as_at": last_as_at,
-                "last_loaded_at": latest["finished_at"],
-                "rows_loaded": latest["rows_loaded"],
-                "rows_quarantined": latest["rows_quarantined"],
-                "stale": cadence is not None and (today - last_as_at).days > sum(cadence),
-            }
-        rows.append(row)
+    for council in settings.council_codes if settings.hub else (None,):
+        for name, entity in ENTITIES.items():
+            mine = [
+                r for r in loaded
+                if r["entity"] == name and (council is None or r["la_code"] == council)
+            ]  # fmt: skip
+            cadence = entity_cadence(entity)
+            row: dict[str, Any] = {
+                "entity": name, "last_as_at": None, "last_loaded_at": None, "rows_loaded": 0,
+                "rows_quarantined": 0, "cadence_days": cadence[0] if cadence else None,
+                "stale": cadence is not None,
+            }  # fmt: skip
+            if council is not None:
+                row = {"la_code": council, **row}
+            if mine:
+                latest = max(mine, key=lambda r: (r["finished_at"], r["load_id"]))
+                last_as_at = max(r["as_at"] for r in mine)
+                row |= {
+                    "last_as_at": last_as_at,
+                    "last_loaded_at": latest["finished_at"],
+                    "rows_loaded": latest["rows_loaded"],
+                    "rows_quarantined": latest["rows_quarantined"],
+                    "stale": cadence is not None and (today - last_as_at).days > sum(cadence),
+                }
+            rows.append(row)
     return rows
 
 
 def format_status(rows: list[dict[str, Any]]) -> str:
-    """A plain table for `caregov status`."""
-    header = ("entity", "last as-at", "last load (UTC)", "rows loaded", "quarantined", "stale")
-    lines = [header]
+    """A plain table for `caregov status` (led by the council in a hub)."""
+    by_council = any("la_code" in r for r in rows)
+    header: tuple[str, ...] = (
+        *(("council",) if by_council else ()),
+        *("entity", "last as-at", "last load (UTC)", "rows loaded", "quarantined", "stale"),
+    )
+    numbers = {header.index("rows loaded"), header.index("quarantined")}
+    lines: list[tuple[str, ...]] = [header]
     for r in rows:
         loaded_at = r["last_loaded_at"]
-        lines.append(
-            (
-                r["entity"],
-                r["last_as_at"].isoformat() if r["last_as_at"] else "never loaded",
-                loaded_at.strftime("%Y-%m-%d %H:%M") if loaded_at else "-",
-                f"{r['rows_loaded']:,}",
-                f"{r['rows_quarantined']:,}",
-                "STALE" if r["stale"] else "ok" if r["cadence_days"] else "on change",
-            )
+        line: tuple[str, ...] = (
+            r["entity"],
+            r["last_as_at"].isoformat() if r["last_as_at"] else "never loaded",
+            loaded_at.strftime("%Y-%m-%d %H:%M") if loaded_at else "-",
+            f"{r['rows_loaded']:,}",
+            f"{r['rows_quarantined']:,}",
+            "STALE" if r["stale"] else "ok" if r["cadence_days"] else "on change",
         )
+        lines.append((r.get("la_code", ""), *line) if by_council else line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join(
-        "  ".join(cell.rjust(w) if i in (3, 4) else cell.ljust(w) for i, (cell, w) in
+        "  ".join(cell.rjust(w) if i in numbers else cell.ljust(w) for i, (cell, w) in
                   enumerate(zip(line, widths, strict=True))).rstrip()
         for line in lines
     )  # fmt: skip

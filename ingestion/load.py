@@ -87,19 +87,26 @@ def _not_in_future(as_at: dt.date, message: str) -> dt.date:
     return as_at
 
 
-def ingest_file(settings: Settings, path: Path) -> FileOutcome:
+def ingest_file(settings: Settings, path: Path, la_code: str | None = None) -> FileOutcome:
     """Ingest one delivered file (see module docstring); never raises for a bad file.
+
+    The file belongs to council `la_code`, or by default to the council whose landing folder it
+    lies in (`Settings.council_of`; in single-council mode the one council). In a hub, a file of
+    a council that is not listed or has no pseudonym key is rejected (archived, with a report),
+    like any other bad delivery.
 
     An entry that is not a regular file (a link, a pipe) is refused, never read. A file that
     disappears before it is read was taken by another run working on the same landing zone.
     """
     path = Path(path)
-    settings.pseudonym_key  # noqa: B018 - refuse to start without a key (SettingsError)
+    if not settings.hub:
+        settings.pseudonym_key  # noqa: B018 - refuse to start without a key (SettingsError)
+    council = la_code or settings.council_of(path)
     started = _now()
     try:
         found = path.lstat()
         if not stat.S_ISREG(found.st_mode):
-            return _refuse(settings, path, found.st_mode, started)
+            return _refuse(settings, path, found.st_mode, started, council)
         scanned = readers.scan(path)
     except FileNotFoundError:
         return FileOutcome(path.name, "taken")
@@ -113,19 +120,30 @@ def ingest_file(settings: Settings, path: Path) -> FileOutcome:
         bad_name = rejection
     except FileNotFoundError:
         return FileOutcome(path.name, "taken")
-    # A file refused for its name has no entity and date to key a load: each delivery of it
-    # gets a record of its own, as a skipped one does.
+    problem = (
+        "it lies outside the landing zone, so its council is not known: deliver it into"
+        " landing/<la_code>/<source>/ or name the council (caregov ingest --council LA_CODE)."
+        if council is None
+        else settings.check_council(council)
+    )
+    if problem:
+        bad_name = FileRejected(f"{printable(path.name)}: {problem}")
+    council = lake.safe_name(council or "unknown")
+    # A file refused for its name or council has no entity, date and council to key a load:
+    # each delivery of it gets a record of its own, as a skipped one does.
     load_id = (
-        lake.load_id_for(entity.name, as_at, sha256)
-        if entity and as_at
+        lake.load_id_for(entity.name, as_at, sha256, council if settings.hub else None)
+        if entity and as_at and not problem
         else f"unnamed-{sha256[:16]}-{started:%Y%m%dT%H%M%S%f}"
     )
     record = LedgerRecord(
         load_id=load_id, entity=entity.name if entity else None,
         source=entity.source if entity else "unknown", as_at=as_at, file_name=path.name,
         sha256=sha256, file_format=readers.file_format(path), started_at=started,
+        la_code=council,
     )  # fmt: skip
-    lock = settings.state / "locks" / f"{sha256}.lock"
+    # The same bytes delivered by two councils are two loads: they may run side by side.
+    lock = settings.state / "locks" / f"{ledger.content_key(settings, sha256, council)}.lock"
     with fs.exclusive_lock(lock):
         if not path.exists():  # the run that held the lock took it
             return FileOutcome(path.name, "taken")
@@ -147,16 +165,18 @@ def _ingest_locked(
     load_id, started = record.load_id, record.started_at
     with ThreadPoolExecutor(max_workers=1) as helper:
         # The archive copy (disk-bound, off the GIL) runs while the file is loaded.
-        archived = helper.submit(lake.archive, settings, path, record.source, record.sha256)
-        earlier = ledger.loaded_by(settings, record.sha256)
-        if earlier:
+        archived = helper.submit(
+            lake.archive, settings, path, record.source, record.sha256, record.la_code
+        )
+        earlier = ledger.loaded_by(settings, record.sha256, record.la_code)
+        if bad_name is None and earlier:
             outcome = FileOutcome(
                 path.name, "skipped", record.entity, duplicate_of=earlier,
                 reason=f"identical content already loaded by load {earlier}",
             )  # fmt: skip
             record.load_id = f"{load_id}-skipped-{started:%Y%m%dT%H%M%S%f}"
             record.duplicate_of = earlier
-        elif entity is None or as_at is None:
+        elif entity is None or as_at is None or bad_name is not None:
             outcome = _reject(settings, record, bad_name or FileRejected(path.name), None)
         else:
             final = lake.load_dir(settings, entity.name, as_at, load_id)
@@ -185,7 +205,9 @@ _NOT_A_FILE = {
 }
 
 
-def _refuse(settings: Settings, path: Path, mode: int, started: dt.datetime) -> FileOutcome:
+def _refuse(
+    settings: Settings, path: Path, mode: int, started: dt.datetime, council: str | None
+) -> FileOutcome:
     """Record and report an entry that is not a regular file, without reading or following it;
     move it (the entry itself, never its target) out of the landing zone into its quarantine
     folder, so it is not met again."""
@@ -196,10 +218,13 @@ def _refuse(settings: Settings, path: Path, mode: int, started: dt.datetime) -> 
     )
     landing = settings.landing.resolve()
     parent = path.parent.resolve()
-    source = parent.relative_to(landing).parts[0] if parent.is_relative_to(landing) else "unknown"
+    parts = parent.relative_to(landing).parts if parent.is_relative_to(landing) else ()
+    parts = parts[1:] if settings.hub else parts
+    source = parts[0] if parts else "unknown"
     record = LedgerRecord(
         load_id=f"refused-{started:%Y%m%dT%H%M%S%f}", entity=None, source=source, as_at=None,
         file_name=path.name, sha256="", file_format="none", started_at=started,
+        la_code=lake.safe_name(council or "unknown"),
     )  # fmt: skip
     report = _report(record, None, None, [])
     report.update(status="rejected", reason=reason)
@@ -231,7 +256,7 @@ def _finish(
     record.seconds = (record.finished_at - record.started_at).total_seconds()
     ledger.write_record(settings, record)
     if outcome.status == "loaded":
-        ledger.mark_loaded(settings, record.sha256, record.load_id)
+        ledger.mark_loaded(settings, record.sha256, record.load_id, record.la_code)
     if path.resolve().is_relative_to(settings.landing.resolve()):
         path.unlink()
 
@@ -298,6 +323,7 @@ def _load(
         constants = {
             "_load_id": record.load_id, "_as_at": as_at.isoformat(),
             "_source_file": path.name, "_loaded_at": record.started_at.isoformat(sep=" "),
+            "_la_code": record.la_code or settings.council_code,
         }  # fmt: skip
         warnings = (
             [f"extra columns ignored: {', '.join(source.extra_columns)}"]
@@ -316,7 +342,8 @@ def _load(
             "warnings": warnings,
         }  # fmt: skip
         with lake.new_load(final, manifest) as folder:
-            stream.write_lake(con, settings.pseudonym_key, entity, constants, judgement, folder)
+            key = settings.pseudonym_key_for(constants["_la_code"])
+            stream.write_lake(con, key, entity, constants, judgement, folder)
             lake.write_quarantine(
                 settings, record.load_id, _report(record, entity, judgement, warnings), con
             )

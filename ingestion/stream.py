@@ -79,7 +79,7 @@ def write_lake(
 ) -> None:
     """Write the load's `part-<n>.parquet` files: good rows only, pseudonymised, with metadata.
 
-    `constants` holds `_load_id` and `_source_file`. Each pseudonymised column is joined to a
+    `constants` holds `_load_id`, `_source_file` and `_la_code` (the delivering council). Each pseudonymised column is joined to a
     table of its distinct values' pseudonyms; the key reaches DuckDB only as HMAC pads.
     """
     hidden = validate.pseudonymised_columns(entity)
@@ -123,7 +123,8 @@ def write_lake(
                      CAST({validate.lit(constants["_as_at"])} AS DATE) AS _as_at,
                      {_text_constant(constants["_source_file"])} AS _source_file,
                      CAST(s._row AS BIGINT) AS _source_row,
-                     CAST({validate.lit(constants["_loaded_at"])} AS TIMESTAMP) AS _loaded_at
+                     CAST({validate.lit(constants["_loaded_at"])} AS TIMESTAMP) AS _loaded_at,
+                     {_text_constant(constants["_la_code"])} AS _la_code
               FROM staged s {" ".join(joins)}
               WHERE {keep}
             ) TO {validate.lit(str(tmp))} (FORMAT parquet, {LAKE_FILES})"""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 
 from caregov.errors import CaregovError
-from caregov.settings import Settings
+from caregov.settings import REGION_CODE, Settings
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,13 @@ _SELECT = """
         year_before.value as value_12m_ago
     from marts.governance_metrics as metric
     left join marts.metric_catalogue as catalogue on metric.metric_id = catalogue.metric_id
-    left join marts.governance_scorecard as scorecard on metric.metric_id = scorecard.metric_id
+    left join marts.governance_scorecard as scorecard
+        on metric.metric_id = scorecard.metric_id and metric.la_code = scorecard.la_code
     left join marts.governance_metrics as month_before
-        on metric.metric_id = month_before.metric_id
+        on metric.metric_id = month_before.metric_id and metric.la_code = month_before.la_code
         and month_before.period_end = last_day(metric.period_end - interval 1 month)
     left join marts.governance_metrics as year_before
-        on metric.metric_id = year_before.metric_id
+        on metric.metric_id = year_before.metric_id and metric.la_code = year_before.la_code
         and year_before.period_end = last_day(metric.period_end - interval 12 month)
 """
 
@@ -82,15 +83,25 @@ def read_metrics(
     from_month: str | None = None,
     to_month: str | None = None,
     latest_only: bool = False,
+    la_code: str | None = None,
 ) -> list[MetricRow]:
     """Rows of marts.governance_metrics by metric id and month end, filtered by metric and by
-    months (YYYY-MM, both ends included); with `latest_only`, each metric's latest month."""
+    months (YYYY-MM, both ends included); with `latest_only`, each metric's latest month.
+    One council's rows: `la_code`, by default the council (CAREGOV_COUNCIL_CODE), or in a hub
+    the region's pooled rows (REGION)."""
     if not settings.serving_db.exists():
         raise CaregovError(
             f"there is no serving warehouse at {settings.serving_db} yet; run `caregov build` first."
         )
-    where: list[str] = ["true"]
-    params: list[object] = []
+    la_code = (la_code or (REGION_CODE if settings.hub else settings.council_code)).upper()
+    if la_code not in (*settings.council_codes, *((REGION_CODE,) if settings.hub else ())):
+        raise CaregovError(
+            f"--council {la_code}: the serving warehouse holds "
+            + ", ".join([*settings.council_codes, *((REGION_CODE,) if settings.hub else ())])
+            + "."
+        )
+    where: list[str] = ["metric.la_code = ?"]
+    params: list[object] = [la_code]
     if metric_id:
         where.append("metric.metric_id = ?")
         params.append(metric_id)
@@ -101,7 +112,12 @@ def read_metrics(
         where.append("metric.period_end <= ?")
         params.append(_month_end(to_month))
     if latest_only:
-        where.append("metric.period_end = scorecard.period_end")
+        # Each metric's latest month (the month its scorecard rates; the region has no scorecard).
+        where.append(
+            "metric.period_end = (select max(latest.period_end) from marts.governance_metrics"
+            " as latest where latest.metric_id = metric.metric_id"
+            " and latest.la_code = metric.la_code)"
+        )
     with duckdb.connect(str(settings.serving_db), read_only=True) as con:
         if metric_id:
             catalogue = con.sql("select metric_id from marts.metric_catalogue").fetchall()

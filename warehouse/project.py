@@ -9,12 +9,13 @@ when the home is a regional hub's (`dbt_target`). dbt runs through `warehouse.la
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 from importlib import metadata
 from pathlib import Path
 
-from caregov.settings import PROJECT_ROOT, Settings
+from caregov.settings import PROJECT_ROOT, REGION_CODE, Settings
 
 PROFILES_DIR = PROJECT_ROOT / "dbt_project"
 # The environment variable the launcher writes a nightly build's run results to.
@@ -59,6 +60,7 @@ def dbt_command(settings: Settings, *args: str) -> list[str]:
         str(target_path(settings)),
         "--log-path",
         str(log_path(settings)),
+        *(["--vars", json.dumps(dbt_vars(settings))] if settings.build_council else []),
     ]
 
 
@@ -68,12 +70,24 @@ def dbt_target(settings: Settings) -> str:
     return "lakehouse" if settings.warehouse_catalog else "build"
 
 
+def dbt_vars(settings: Settings) -> dict[str, object]:
+    """A hub's build variables: a council's build reads only that council's lake rows
+    (macros/lake_source.sql); the region's reads every council's build file (macros/region.sql)."""
+    variables: dict[str, object] = {"la_code": settings.build_council}
+    if settings.build_council == REGION_CODE:
+        variables["region_councils"] = {
+            code: str(settings.for_council(code).build_db) for code in settings.council_codes
+        }
+    return variables
+
+
 def dbt_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["CAREGOV_HOME"] = str(settings.home)
     if settings.warehouse_catalog:
         # The `lakehouse` target's DuckLake catalog (dbt_project/profiles.yml).
         env["CAREGOV_WAREHOUSE_CATALOG"] = settings.warehouse_catalog
+    env["CAREGOV_BUILD_DB"] = str(settings.build_db)
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     # dbt's log file at info level: each node's start, result and errors. Debug level (set
     # DBT_LOG_LEVEL_FILE=debug) adds every SQL statement, about 2 MB and a tenth of a nightly

@@ -11,6 +11,7 @@ provider payments and slipping improvement actions. Same seed and start, same by
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -86,6 +87,15 @@ class GenerateSummary:
         return "\n".join(lines)
 
 
+def council_variant(seed: int, scale: float, la_code: str) -> tuple[int, float]:
+    """The seed and scale of council `la_code` in a sample region: a seed of its own and a size
+    between 0.6 and 1.4 times `scale`, both worked out from `seed` and the code, so each code is
+    a different council and the same code always the same one."""
+    digest = hashlib.sha256(f"{seed}:{la_code}".encode()).digest()
+    size = 0.6 + 0.8 * digest[4] / 255
+    return int.from_bytes(digest[:4], "big"), max(0.01, round(scale * size, 3))
+
+
 def generate_council(
     out: Path,
     *,
@@ -95,12 +105,18 @@ def generate_council(
     scale: float = 1.0,
     messy: bool = False,
     national: bool = False,
+    council: str | None = None,
 ) -> GenerateSummary:
     """Write the sample council's deliveries into `out` (see module docstring); with `national`
     also its national returns: quarterly CLD submissions (`caregov.sample.cld`), monthly ASC-WDS
-    files and population estimates (`caregov.sample.asc_wds`)."""
+    files and population estimates (`caregov.sample.asc_wds`). With `council` (a code), a
+    region's council instead (`council_variant`), into `out/<council>/` as a hub's landing zone
+    takes it."""
     began = time.monotonic()
     out = Path(out)
+    if council is not None:
+        seed, scale = council_variant(seed, scale, council)
+        out = out / council
     start = start or default_start(months)
     timeline = Timeline(start, months)
     as_at = [timeline.as_at(month) for month in range(months)]

@@ -176,14 +176,15 @@ def _airflow() -> str:
 def deliver(source_dir: Path, landing: Path) -> list[Path]:
     """Deliver extracts the way a council system does: write `<name>.part`, then rename.
 
-    `source_dir` holds `<source>/<file>` folders, as `caregov generate` writes them.
+    `source_dir` holds `<source>/<file>` folders, as `caregov generate` writes them, or for a
+    hub `<la_code>/<source>/<file>` (`caregov generate --council`), delivered alike.
     """
     delivered = []
     for path in scan(source_dir).ready:
-        source = path.parent.name
-        if source not in SOURCES:
+        folder = path.parent.relative_to(source_dir)
+        if folder.name not in SOURCES or len(folder.parts) > 2:
             continue
-        target = landing / source / path.name
+        target = landing / folder / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + PARTIAL_SUFFIX)
         shutil.copyfile(path, partial)

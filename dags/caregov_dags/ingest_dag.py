@@ -28,7 +28,7 @@ DOC = """# ingest_{source}
 Loads the **{source}** extracts (entities: {entities}) into the Parquet lake.
 
 - **Starts** by itself within seconds of a complete file arriving in
-  `CAREGOV_HOME/landing/{source}/` (Airflow asset watcher on the landing folder; deliver under a
+  `CAREGOV_HOME/landing/{source}/` (in a hub `landing/<la_code>/{source}/`; Airflow asset watcher on the landing folder; deliver under a
   temporary name — leading `.` or trailing `.part` — and rename). No polling runs.
 - **Each run** ingests every waiting file, one mapped task per file: validate, pseudonymise,
   write Parquet, record in the ledger, archive the original. A rejected file fails only its own
@@ -67,12 +67,15 @@ def make_ingest_dag(source: str) -> DAG:
             from ingestion.landing import scan
 
             settings = Settings.from_env()
-            directory = settings.landing / source
-            found = scan(directory, settings.landing_settle_seconds)
-            for path in found.settling:
-                log.info("waiting for %s: changed in the last few seconds", path.name)
-            log.info("%d file(s) to ingest from %s", len(found.to_ingest), directory)
-            return [str(p) for p in found.to_ingest]
+            paths: list[str] = []
+            # In a hub, every council's folder for this source: landing/<la_code>/<source>/.
+            for directory in settings.source_landings(source):
+                found = scan(directory, settings.landing_settle_seconds)
+                for path in found.settling:
+                    log.info("waiting for %s: changed in the last few seconds", path.name)
+                log.info("%d file(s) to ingest from %s", len(found.to_ingest), directory)
+                paths += [str(p) for p in found.to_ingest]
+            return paths
 
         # One file at a time per run: when two of a run's tasks emit the first events through
         # the source's alias at the same moment, Airflow links the alias to the asset twice and

@@ -1,7 +1,7 @@
 """The trigger that watches a landing folder and starts `ingest_<source>` (docs/specification.md#6-airflow).
 
 `LandingFileTrigger` runs in Airflow's triggerer and yields an event whenever a complete file
-appears (or changes) in `landing/<source>/`, which starts `ingest_<source>` through the landing
+appears (or changes) in `landing/<source>/` (in a hub, any `landing/<la_code>/<source>/`), which starts `ingest_<source>` through the landing
 asset's watcher. Which entries it announces is `ingestion.landing.scan`, the rule the DAGs and
 `caregov run` use: files once they have settled (a file still being written is announced when
 it has stopped changing), and entries the ingest must refuse (links, pipes).
@@ -29,16 +29,19 @@ log = logging.getLogger(__name__)
 DEFAULT_POLL_SECONDS = 5.0
 
 
-def _signatures(directory: Path, settle_seconds: float) -> dict[str, tuple[int, int]]:
-    """Name → (size, mtime_ns) of what an ingest would take now: a changed signature is a new
-    delivery."""
+def _signatures(
+    directories: list[Path], root: Path, settle_seconds: float
+) -> dict[str, tuple[int, int]]:
+    """Name (under `root`) → (size, mtime_ns) of what an ingest would take now from
+    `directories`: a changed signature is a new delivery."""
     signatures: dict[str, tuple[int, int]] = {}
-    for path in scan(directory, settle_seconds).to_ingest:
-        try:
-            found = path.lstat()
-        except FileNotFoundError:  # archived between listing and looking
-            continue
-        signatures[str(path.relative_to(directory))] = (found.st_size, found.st_mtime_ns)
+    for directory in directories:
+        for path in scan(directory, settle_seconds).to_ingest:
+            try:
+                found = path.lstat()
+            except FileNotFoundError:  # archived between listing and looking
+                continue
+            signatures[str(path.relative_to(root))] = (found.st_size, found.st_mtime_ns)
     return signatures
 
 
@@ -70,13 +73,19 @@ class LandingFileTrigger(BaseEventTrigger):
         from caregov.settings import Settings
 
         settings = Settings.from_env()
-        directory = settings.landing / self.source
         interval = poll_seconds()
         announced: dict[str, tuple[int, int]] = {}
-        log.info("watching %s every %.1fs for complete extract files", directory, interval)
+        log.info(
+            "watching %s every %.1fs for complete extract files",
+            settings.source_landings(self.source) or settings.landing, interval,
+        )  # fmt: skip
         while True:
+            # Listed afresh each time: in a hub a council's folder may appear later.
             current = await asyncio.to_thread(
-                _signatures, directory, settings.landing_settle_seconds
+                _signatures,
+                settings.source_landings(self.source),
+                settings.landing if settings.hub else settings.landing / self.source,
+                settings.landing_settle_seconds,
             )
             new = sorted(name for name, sig in current.items() if announced.get(name) != sig)
             # Forget files that left the folder (archived), so a re-delivery is noticed.

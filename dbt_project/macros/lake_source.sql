@@ -4,11 +4,20 @@
     never been delivered. This macro checks the glob first and, when it matches nothing, yields a
     typed empty relation built from the source's declared columns, so one missing entity does not
     stop the whole build. Only staging models call it (they are the only place `source()` is used).
+
+    In a regional hub each council is built on its own (`--vars '{la_code: ...}'`, see
+    warehouse.build): its build reads only its own lake rows (`_la_code`) and ledger records
+    (`la_code`), so keys such as a job id never meet another council's. Without the variable
+    (single-council mode) every row is read, as before.
 -#}
 {% macro lake_source(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
+    {%- set council = var('la_code', none) -%}
     {%- if execute and not lake_has_files(relation) -%}
         {{ empty_source_relation(source_name, table_name) }}
+    {%- elif council -%}
+        {%- set column = 'la_code' if table_name == 'ledger' else '_la_code' -%}
+        (select * from {{ relation }} where {{ column }} = '{{ council | replace("'", "''") }}')
     {%- else -%}
         {{ relation }}
     {%- endif -%}

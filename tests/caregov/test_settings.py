@@ -133,3 +133,14 @@ def test_a_malformed_serving_dsn_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(SettingsError, match="CAREGOV_SERVING_DSN"):
         settings.serving_conninfo()
+
+
+def test_a_ducklake_catalog_is_refused_for_a_home_of_several_councils(tmp_path: Path) -> None:
+    """One DuckLake holds one council's build: with councils.csv listing councils, setting the
+    catalog is one sentence naming both."""
+    (tmp_path / "councils.csv").write_text("la_code,name\nE1,East\nW1,West\n")
+    settings = Settings.from_env(
+        {"CAREGOV_HOME": str(tmp_path), "CAREGOV_WAREHOUSE_CATALOG": "postgresql:///catalog"}
+    )
+    with pytest.raises(SettingsError, match=r"CAREGOV_WAREHOUSE_CATALOG.*councils\.csv"):
+        _ = settings.warehouse_catalog

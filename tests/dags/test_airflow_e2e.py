@@ -240,3 +240,16 @@ def test_delivery_helper_never_shows_a_partial_name(tmp_path: Path) -> None:
     assert sorted(p.name for p in (landing / "complaints").iterdir()) == [
         "complaints_2026-01-31.csv"
     ]
+
+
+def test_delivery_helper_keeps_a_councils_folder(tmp_path: Path) -> None:
+    """Extracts generated for a region's council (`OUT/<la_code>/<source>/`) land in
+    `landing/<la_code>/<source>/`; a folder that is no source, at either level, is passed over."""
+    for folder in ("E1/complaints", "E1/notes", "misc"):
+        (tmp_path / "out" / folder).mkdir(parents=True)
+        (tmp_path / "out" / folder / "complaints_2026-01-31.csv").write_text("complaint_id\nC1\n")
+    landing = tmp_path / "landing"
+
+    delivered = deliver(tmp_path / "out", landing)
+
+    assert delivered == [landing / "E1" / "complaints" / "complaints_2026-01-31.csv"]

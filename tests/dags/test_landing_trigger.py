@@ -85,3 +85,27 @@ def test_trigger_is_silent_on_an_empty_or_missing_folder(
     """No landing folder yet means no event (and no error)."""
     monkeypatch.setenv("CAREGOV_LANDING_POLL_SECONDS", "0.2")
     assert asyncio.run(_events(LandingFileTrigger("finance"), polls=3)) == []
+
+
+def test_trigger_in_a_hub_watches_every_councils_folder_for_the_source(
+    caregov_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With councils.csv, `landing/<la_code>/hr/` of each council (and of a folder naming no
+    council, whose files the ingest rejects) is watched; other sources' folders are not."""
+    monkeypatch.setenv("CAREGOV_LANDING_POLL_SECONDS", "0.2")
+    (caregov_home / "councils.csv").write_text("la_code,name\nE1,One\nE2,Two\n")
+    for folder in ("E1/hr", "X9/hr", "E2/finance"):
+        (caregov_home / "landing" / folder).mkdir(parents=True)
+
+    def deliver() -> None:
+        for folder in ("E1/hr", "X9/hr", "E2/finance"):
+            (caregov_home / "landing" / folder / "hr_posts_2026-01-31.csv").write_text("post_id\n")
+
+    events = asyncio.run(_events(LandingFileTrigger("hr"), polls=5, action=deliver))
+
+    assert events == [
+        {
+            "source": "hr",
+            "files": ["E1/hr/hr_posts_2026-01-31.csv", "X9/hr/hr_posts_2026-01-31.csv"],
+        }
+    ]

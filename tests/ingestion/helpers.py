@@ -17,7 +17,7 @@ from tests.conftest import TEST_PSEUDONYM_KEY
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
-METADATA = ("_load_id", "_as_at", "_source_file", "_source_row", "_loaded_at")
+METADATA = ("_load_id", "_as_at", "_source_file", "_source_row", "_loaded_at", "_la_code")
 
 
 def pseudonym(identifier: str) -> str:

@@ -1,0 +1,83 @@
+-- The region's row of each governance metric per month end (la_code REGION), pooled from the
+-- councils' own rows: counts are summed; rates, ratios and the mean days to pay are the summed
+-- numerators over the summed denominators (never an average of the councils' rates); the median
+-- wait is the median of every council's waiting assessments together (the items the councils'
+-- waiting_median_wait_days counts, int_cm_queue_items_waiting_monthly in queue assessment).
+{{
+    config(
+        enabled=var('region_councils', none) is not none,
+        schema='region',
+        materialized='table',
+        pre_hook="{{ attach_region_councils() }}",
+    )
+}}
+
+with
+
+council_metrics as (
+
+    {{ every_council(
+        'marts', 'governance_metrics',
+        ['metric_id', 'period_end', 'numerator', 'denominator', 'unit', 'title']
+    ) }}
+
+),
+
+waiting_items as (
+
+    {{ every_council(
+        'intermediate', 'int_cm_queue_items_waiting_monthly',
+        ['period_end', 'wait_days'], "queue = 'assessment'"
+    ) }}
+
+),
+
+pooled as (
+
+    select
+        metric_id,
+        period_end,
+        unit,
+        max(title) as title,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator
+    from council_metrics
+    group by metric_id, period_end, unit
+
+),
+
+pooled_waits as (
+
+    select
+        period_end,
+        percentile_cont(0.5) within group (order by wait_days) as median_wait_days
+    from waiting_items
+    group by period_end
+
+),
+
+final as (
+
+    select
+        cast('REGION' as varchar) as la_code,
+        cast(pooled.metric_id as varchar) as metric_id,
+        cast(pooled.period_end as date) as period_end,
+        cast(
+            case
+                when pooled.metric_id = 'waiting_median_wait_days' then pooled_waits.median_wait_days
+                when pooled.unit = 'count' then pooled.numerator
+                else pooled.numerator / nullif(pooled.denominator, 0)
+            end as double
+        ) as value,
+        cast(pooled.numerator as double) as numerator,
+        cast(pooled.denominator as double) as denominator,
+        cast(pooled.unit as varchar) as unit,
+        pooled.title
+    from pooled
+    left join pooled_waits
+        on pooled.period_end = pooled_waits.period_end
+
+)
+
+select * from final
+order by metric_id, period_end

@@ -1,0 +1,68 @@
+-- The region's governance metrics (region_governance_metrics) read as statistical process control,
+-- exactly as each council's governance_metrics_spc (macros/spc.sql): its own limits, rules,
+-- variation and assurance over the region's series.
+{{
+    config(
+        enabled=var('region_councils', none) is not none,
+        schema='region',
+        materialized='table',
+        pre_hook="{{ attach_region_councils() }}",
+    )
+}}
+
+{%- set first_council = (region_councils().keys() | list | sort)[0] if region_councils() else none %}
+
+with
+
+metrics as (
+
+    select
+        region_metrics.metric_id,
+        region_metrics.period_end,
+        region_metrics.value,
+        catalogue.polarity,
+        catalogue.target
+    from {{ ref('region_governance_metrics') }} as region_metrics
+    left join {{ council_database(first_council) }}.marts.metric_catalogue as catalogue
+        on region_metrics.metric_id = catalogue.metric_id
+
+),
+
+limits as (
+
+    {{ spc_limits('metrics') }}
+
+),
+
+point_rules as (
+
+    {{ spc_point_rules('limits') }}
+
+),
+
+final as (
+
+    select
+        cast('REGION' as varchar) as la_code,
+        cast(metric_id as varchar) as metric_id,
+        cast(period_end as date) as period_end,
+        cast(value as double) as value,
+        cast(mean as double) as mean,
+        cast(ucl as double) as ucl,
+        cast(lcl as double) as lcl,
+        cast(special_cause as boolean) as special_cause,
+        cast(rules as varchar) as rules,
+        cast(
+            {{ spc_variation('point_count', 'value', 'special_cause', 'polarity', 'mean') }}
+            as varchar
+        ) as variation,
+        cast(
+            {{ spc_assurance('point_count', 'polarity', 'target', 'ucl', 'lcl') }}
+            as varchar
+        ) as assurance
+    from point_rules
+
+)
+
+select * from final
+order by metric_id, period_end
