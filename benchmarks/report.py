@@ -98,6 +98,9 @@ def markdown(result: dict[str, Any]) -> str:
     missing = [name for name in BARS if name not in result["figures"]]
     if missing:
         lines += ["", "Not measured in this run: " + ", ".join(f"`{m}`" for m in missing) + "."]
+    if result.get("failed"):
+        lines += ["", "Could not be measured (the run failed there):", ""]
+        lines += [f"- {failure}" for failure in result["failed"]]
     lines += ["", "## Peers", ""]
     for figure, peers in result["peers"].items():
         for name, versions in peers.items():

@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, float] = {}
     peers: dict[str, dict[str, str]] = {}
     notes: list[str] = []
+    failed: list[str] = []
     # One folder for the run: the homes the modules share (benchmarks.homes) live there.
     run_dir = tempfile.mkdtemp(prefix="caregov-bench-run-")
     os.environ["CAREGOV_BENCH_RUN_DIR"] = run_dir
@@ -42,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
             module = importlib.import_module(f"benchmarks.{name}")
             with tempfile.TemporaryDirectory(prefix=f"caregov-{name}-") as workdir:
                 started = time.monotonic()
-                figures.update(module.figures(Path(workdir)))
+                try:
+                    figures.update(module.figures(Path(workdir)))
+                except Exception as failure:  # the other modules still run; the run fails
+                    traceback.print_exc()
+                    failed.append(f"{name}: {failure}".splitlines()[0][:300])
                 print(f"{name}: {time.monotonic() - started:.0f}s", file=sys.stderr)
             if hasattr(module, "peers"):
                 peers.update(module.peers())
@@ -50,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     context.update(finished_at=report.now(), seconds=round(time.monotonic() - began))
+    context["failed"] = failed
     result = report.results(figures, peers, notes, context)
     out = ROOT / "bench"
     out.mkdir(exist_ok=True)
@@ -59,7 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     for figure, row in result["figures"].items():
         met = {True: "yes", False: "NO", None: "-"}[row["met"]]
         print(f"{figure:<34} {row['value']:>12.3f} {row['bar'] or '-':>8}  {met}")
-    return 0 if all(row["met"] is not False for row in result["figures"].values()) else 1
+    for failure in failed:
+        print(f"FAILED {failure}")
+    met = all(row["met"] is not False for row in result["figures"].values())
+    return 0 if met and not failed else 1
 
 
 if __name__ == "__main__":

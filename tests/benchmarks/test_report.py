@@ -63,3 +63,10 @@ def test_the_commit_is_read_from_git() -> None:
     """A 40-hex commit, marked when the work tree has changes."""
     head = report.commit().removesuffix("+changes")
     assert len(head) == 40 and int(head, 16) >= 0
+
+
+def test_a_module_that_failed_is_named() -> None:
+    """A figure that could not be measured says why, instead of vanishing from the table."""
+    result = _result({"ingest_vs_peer": 3.2})
+    result["failed"] = ["bench_cosmos: the Cosmos build did not succeed"]
+    assert "- bench_cosmos: the Cosmos build did not succeed" in report.markdown(result)
