@@ -20,7 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -97,15 +97,32 @@ def build_events_csv(path: Path, rows: int = ROWS) -> Path:
     return path
 
 
+# Runs one command and writes its wall seconds, peak RSS (KB) and exit code to a file. A child
+# reports as its peak RSS at least the memory of the process it was started from (Linux keeps
+# the starter's high-water mark across fork and exec), and the bench process holds DuckDB's
+# memory from writing the file and comparing lakes: so the command is started from this small
+# process instead.
+_MEASURE = """
+import os, sys, time
+started = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.execve(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{time.monotonic() - started} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
-    started = time.monotonic()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise RuntimeError(f"{command[0]} exited {child.returncode}")
-    return time.monotonic() - started, usage.ru_maxrss / 1024
+    with tempfile.NamedTemporaryFile("r", suffix=".measure") as result:
+        subprocess.run([sys.executable, "-c", _MEASURE, result.name, *command], env=env,
+                       stdout=subprocess.DEVNULL, check=True)  # fmt: skip
+        seconds, rss_kb, code = result.read().split()
+    if int(code) != 0:
+        raise RuntimeError(f"{command[0]} exited {code}")
+    return float(seconds), int(rss_kb) / 1024
 
 
 def figures(workdir: Path) -> dict[str, float]:
