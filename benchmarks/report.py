@@ -86,8 +86,13 @@ def markdown(result: dict[str, Any]) -> str:
     lines = [
         "# caregov benchmark report",
         "",
-        f"Measured {result['finished_at']} on commit `{result['commit']}` by `make bench`"
-        f" ({result['seconds'] / 60:.0f} minutes).",
+        f"Measured {result['finished_at']} on commit `{result['commit']}` by "
+        + (
+            f"`python -m benchmarks.run {' '.join(result['only'])}`"
+            if result.get("only")
+            else "`make bench`"
+        )
+        + f" ({result['seconds'] / 60:.0f} minutes).",
         "",
         "| figure | value | bar | met |",
         "|---|---:|---|---|",

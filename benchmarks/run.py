@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str] | None = None) -> int:
     only = set(argv if argv is not None else sys.argv[1:])
     context: dict[str, Any] = {"commit": report.commit(), "machine": report.machine()}
+    context["only"] = sorted(only)
     began = time.monotonic()
     figures: dict[str, float] = {}
     peers: dict[str, dict[str, str]] = {}

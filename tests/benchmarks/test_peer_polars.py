@@ -50,3 +50,20 @@ def test_the_peer_pseudonym_is_caregov_s() -> None:
     key = TEST_PSEUDONYM_KEY.encode()
     codes = pseudonyms(pl.Series(["P1", "P2", None, "P1"]), key)
     assert dict(codes.iter_rows()) == {"P1": pseudonym(key, "P1"), "P2": pseudonym(key, "P2")}
+
+
+def test_a_peer_lake_missing_a_row_is_refused(tmp_path: Path) -> None:
+    """The comparison the bench makes before it reports a ratio notices one row gone."""
+    csv = build_events_csv(tmp_path / "cm_events_2024-03-31.csv", 200)
+    env = home_environ(tmp_path / "home")
+    subprocess.run([str(ROOT / ".venv" / "bin" / "caregov"), "ingest", str(csv)], env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    ours = next((tmp_path / "home" / "lake" / "raw" / "cm_events").rglob("*.parquet"))
+    peer = tmp_path / "peer" / "lake" / "cm_events" / "part-0.parquet"
+    peer.parent.mkdir(parents=True)
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_parquet('{ours}', hive_partitioning=false) WHERE _source_row <> 100) TO '{peer}'"
+    )
+
+    found = faithfulness(tmp_path / "home" / "lake", tmp_path / "peer" / "lake")
+    assert found.endswith("; 1 rows only in caregov's lake, 0 only in the peer's"), found

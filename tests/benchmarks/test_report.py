@@ -70,3 +70,11 @@ def test_a_module_that_failed_is_named() -> None:
     result = _result({"ingest_vs_peer": 3.2})
     result["failed"] = ["bench_cosmos: the Cosmos build did not succeed"]
     assert "- bench_cosmos: the Cosmos build did not succeed" in report.markdown(result)
+
+
+def test_a_partial_run_says_which_modules_it_ran() -> None:
+    """A run of named modules is not passed off as a whole `make bench`."""
+    result = _result({"ingest_vs_peer": 3.2})
+    assert "by `make bench`" in report.markdown(result)
+    result["only"] = ["bench_ingest"]
+    assert "by `python -m benchmarks.run bench_ingest`" in report.markdown(result)
