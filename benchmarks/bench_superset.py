@@ -1,8 +1,8 @@
 """Dashboard load figure of docs/specification.md §8: dashboard_p95_ms_20_viewers.
 
-The real Superset server (`caregov superset up`'s launcher: gunicorn as in docker-compose.yml,
-four workers of four threads, its Celery worker and beat) serves the scale-20 serving warehouse
-of `benchmarks.homes`, with the cache configured for production: Redis (CAREGOV_BENCH_REDIS_URL,
+The real Superset server (`caregov superset up`'s launcher: gunicorn with docker-compose.yml's
+four workers of the launcher's eight threads, and its Celery worker and beat) serves the
+scale-20 serving warehouse of `benchmarks.homes`, with the cache configured for production: Redis (CAREGOV_BENCH_REDIS_URL,
 default a database of the local Redis server). If no Redis answers, Superset's local file cache
 is used instead and the report says so. After the sync, the cache is warmed as the nightly
 `refresh_dashboards` run warms it. Then 20 Governance Viewers, each a separate user with their
