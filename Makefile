@@ -103,9 +103,12 @@ down:
 	-@test -x $(VENV)/bin/caregov && $(VENV)/bin/caregov airflow down
 	-@test -x $(VENV)/bin/caregov && $(VENV)/bin/caregov superset down
 
-## bench: the figures of docs/specification.md §8, written to bench/results.json
+## bench: the figures of docs/specification.md §8 against their peers, written to
+## bench/results.json and bench/report.md. The peers come from the `bench` dependency group;
+## afterwards the environment is synced back to the locked default groups the tests run on.
 bench: install
-	$(VENV)/bin/python -m benchmarks.run
+	$(UV) sync --frozen --group bench
+	$(VENV)/bin/python -m benchmarks.run; status=$$?; $(UV) sync --frozen; exit $$status
 
 clean:
 	rm -rf $(VENV) $(SUPERSET_VENV) .tools
