@@ -35,6 +35,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
+from caregov.settings import DEFAULT_COUNCIL_CODE
 from ingestion.contracts import CM_EVENTS
 
 REJECT_THRESHOLD = 0.05
@@ -153,7 +154,7 @@ def pseudonyms(identifiers: pl.Series, key: bytes) -> pl.DataFrame:
     return pl.DataFrame({"identifier": distinct, "pseudonym": hashed})
 
 
-def ingest(csv: Path, out: Path, key: bytes) -> dict[str, int | str]:
+def ingest(csv: Path, out: Path, key: bytes, la_code: str) -> dict[str, int | str]:
     """Validate, pseudonymise and write one cm_events extract; the counts caregov reports."""
     as_at = dt.date.fromisoformat(csv.stem.rsplit("_", 1)[1])
     started = dt.datetime.now()
@@ -218,7 +219,7 @@ def ingest(csv: Path, out: Path, key: bytes) -> dict[str, int | str]:
         *[pl.col(n) for n in COLUMNS],
         pl.lit(load_id).alias("_load_id"), pl.lit(as_at).alias("_as_at"),
         pl.lit(csv.name).alias("_source_file"), pl.col("_source_row"),
-        pl.lit(started).alias("_loaded_at"),
+        pl.lit(started).alias("_loaded_at"), pl.lit(la_code).alias("_la_code"),
     )  # fmt: skip
     partition = out / "lake" / "cm_events" / f"as_at={as_at}" / f"load={load_id}"
     partition.mkdir(parents=True, exist_ok=True)
@@ -234,7 +235,9 @@ def ingest(csv: Path, out: Path, key: bytes) -> dict[str, int | str]:
 def main(argv: list[str]) -> int:
     csv, out = Path(argv[0]), Path(argv[1])
     key = os.environ["CAREGOV_PSEUDONYM_KEY"].encode()
-    counts = ingest(csv, out, key)
+    # The delivering council, which caregov's lake rows carry as `_la_code`.
+    la_code = os.environ.get("CAREGOV_COUNCIL_CODE", "").strip() or DEFAULT_COUNCIL_CODE
+    counts = ingest(csv, out, key, la_code)
     out.mkdir(parents=True, exist_ok=True)
     (out / "counts.json").write_text(json.dumps(counts))
     print(json.dumps(counts))
