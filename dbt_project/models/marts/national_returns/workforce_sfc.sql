@@ -53,7 +53,9 @@ worker_figures as (
         as_at,
         main_job_role_code,
         count(*) as workers,
-        sum(case when dayssick <> 999 then dayssick end) as days_sick,
+        -- Summed as an exact decimal: a sum of doubles depends on the order rows arrive in,
+        -- which differs between builds (threads, table layout).
+        sum(case when dayssick <> 999 then cast(dayssick as decimal(9, 2)) end) as days_sick,
         count(case when dayssick <> 999 then 1 end) as workers_with_days_sick
     from workers
     group by as_at, main_job_role_code
