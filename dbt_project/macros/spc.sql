@@ -238,3 +238,27 @@
         else 'hit_and_miss'
     end
 {%- endmacro %}
+
+{#
+    The served columns of an SPC reading, typed, from a relation with the point rules applied
+    (spc_point_rules): governance_metrics_spc and a hub's region_governance_metrics_spc select
+    these, so the two cannot drift.
+#}
+{% macro spc_columns() -%}
+    cast(metric_id as varchar) as metric_id,
+    cast(period_end as date) as period_end,
+    cast(value as double) as value,
+    cast(mean as double) as mean,
+    cast(ucl as double) as ucl,
+    cast(lcl as double) as lcl,
+    cast(special_cause as boolean) as special_cause,
+    cast(rules as varchar) as rules,
+    cast(
+        {{ spc_variation('point_count', 'value', 'special_cause', 'polarity', 'mean') }}
+        as varchar
+    ) as variation,
+    cast(
+        {{ spc_assurance('point_count', 'polarity', 'target', 'ucl', 'lcl') }}
+        as varchar
+    ) as assurance
+{%- endmacro %}

@@ -44,22 +44,7 @@ final as (
 
     select
         cast('REGION' as varchar) as la_code,
-        cast(metric_id as varchar) as metric_id,
-        cast(period_end as date) as period_end,
-        cast(value as double) as value,
-        cast(mean as double) as mean,
-        cast(ucl as double) as ucl,
-        cast(lcl as double) as lcl,
-        cast(special_cause as boolean) as special_cause,
-        cast(rules as varchar) as rules,
-        cast(
-            {{ spc_variation('point_count', 'value', 'special_cause', 'polarity', 'mean') }}
-            as varchar
-        ) as variation,
-        cast(
-            {{ spc_assurance('point_count', 'polarity', 'target', 'ucl', 'lcl') }}
-            as varchar
-        ) as assurance
+        {{ spc_columns() }}
     from point_rules
 
 )
