@@ -34,4 +34,6 @@ BARS: dict[str, Bar] = {
     "pack_seconds": Bar(30),
     "cld_ingest_vs_duckdb_copy": Bar(2.5),
     "cld_marts_build_s": Bar(60),
+    "region_ingest_concurrent_vs_sequential": Bar(1.1),
+    "region_build_vs_single": Bar(1.3),
 }
