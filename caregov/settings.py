@@ -166,8 +166,9 @@ class Settings:
     @property
     def ducklake_data(self) -> Path:
         """The DuckLake's data files (Parquet) when the warehouse catalog is in PostgreSQL
-        (`warehouse_catalog`); the catalog says which of them make up each table."""
-        return self.warehouse / "ducklake"
+        (`warehouse_catalog`); the catalog says which of them make up each table. One folder
+        for the home: a hub's councils share the lake."""
+        return self.home / "warehouse" / "ducklake"
 
     @property
     def duckdb_extensions(self) -> Path:
@@ -210,18 +211,15 @@ class Settings:
     def warehouse_catalog(self) -> str | None:
         """A PostgreSQL connection string (`CAREGOV_WAREHOUSE_CATALOG`): dbt then builds into a
         DuckLake whose catalog is that database and whose data files are `ducklake_data`,
-        instead of `build.duckdb`. None (the default): the DuckDB file.
+        instead of `build.duckdb`. None (the default): the DuckDB file. A hub's councils share
+        the one DuckLake, each in schemas of its own (`warehouse_schema`)."""
+        return self._env.get("CAREGOV_WAREHOUSE_CATALOG", "").strip() or None
 
-        One DuckLake holds one council's build: a home listing several councils (councils.csv)
-        builds each into its own DuckDB file, so the two are refused together."""
-        catalog = self._env.get("CAREGOV_WAREHOUSE_CATALOG", "").strip() or None
-        if catalog and self.hub:
-            raise SettingsError(
-                f"CAREGOV_WAREHOUSE_CATALOG builds one council into a DuckLake, but {self.councils_file}"
-                " lists several councils, each built into its own DuckDB file: unset one of them"
-                " (docs/scale-out.md)."
-            )
-        return catalog
+    def warehouse_schema(self, schema: str) -> str:
+        """The name a schema of the build has in the DuckLake: as configured, or in a hub's
+        council (or region) build prefixed with its code (`e08000091_marts`), as
+        dbt_project/macros/generate_schema_name.sql names it."""
+        return f"{self.build_council.lower()}_{schema}" if self.build_council else schema
 
     @property
     def serving_dsn(self) -> str | None:

@@ -32,8 +32,9 @@ LA_CODE_COMMENT = (
     " councils.csv; REGION: the hub's councils pooled)."
 )
 
-# A build the publish reads: a DuckDB file, or (None) the DuckLake of CAREGOV_WAREHOUSE_CATALOG.
-Build = Path | None
+# A build the publish reads: a DuckDB file, or the schema of the DuckLake of
+# CAREGOV_WAREHOUSE_CATALOG that holds its marts (`marts`, or a hub council's `<la_code>_marts`).
+Build = Path | str
 
 
 def publish(settings: Settings, with_manifest: bool = True) -> None:
@@ -53,8 +54,7 @@ def publish(settings: Settings, with_manifest: bool = True) -> None:
     # A hub's council is published too (its own serving file, which its next nightly build
     # compares with); the region is published from the councils' build files.
     code = settings.build_council or settings.council_code
-    build: Build = None if settings.warehouse_catalog else settings.build_db
-    _write_serving(settings, {code: build})
+    _write_serving(settings, {code: _build(settings)})
     manifest = target_path(settings) / "manifest.json"
     if with_manifest and manifest.exists():
         fs.copy_file(manifest, settings.warehouse / "manifest.json")
@@ -65,24 +65,26 @@ def publish_region(settings: Settings) -> None:
     """Publish a hub: every council's marts, from its own build file, in one new serving file
     renamed into place, each row carrying its council's `la_code`. The manifest is the first
     council's (the same code built them all)."""
-    builds: dict[str, Build] = {
-        code: settings.for_council(code).build_db for code in settings.council_codes
-    }
-    region = settings.for_council(REGION_CODE).build_db
-    _write_serving(settings, builds, region)
+    builds = {code: _build(settings.for_council(code)) for code in settings.council_codes}
+    _write_serving(settings, builds, _build(settings.for_council(REGION_CODE), "region"))
     manifest = target_path(settings.for_council(settings.council_codes[0])) / "manifest.json"
     if manifest.exists():
         fs.copy_file(manifest, settings.warehouse / "manifest.json")
     log.info("published %s (%d councils)", settings.serving_db, len(builds))
 
 
+def _build(settings: Settings, schema: str = "marts") -> Build:
+    """Where a build's `schema` is: its DuckDB file, or its schema's name in the DuckLake."""
+    return settings.warehouse_schema(schema) if settings.warehouse_catalog else settings.build_db
+
+
 def _write_serving(
-    settings: Settings, builds: dict[str, Build], region: Path | None = None
+    settings: Settings, builds: dict[str, Build], region: Build | None = None
 ) -> None:
     """The new serving file from `builds` (and the region's rows), then, serving from
     PostgreSQL, its marts there; renamed into place only when both are written."""
     for build in builds.values():
-        if build is not None:
+        if isinstance(build, Path):
             with duckdb.connect(str(build)) as con:
                 con.execute("checkpoint")
     config: dict[str, str | bool | int | float | list[str]] = {}
@@ -93,7 +95,7 @@ def _write_serving(
         with duckdb.connect(str(staged), config=config) as con:
             _copy_marts(con, settings, builds)
             if region is not None:
-                _add_region_rows(con, region)
+                _add_region_rows(con, settings, region)
         if settings.serving_dsn:
             from warehouse.serving import publish_to_postgres  # only a hub publishes there
 
@@ -103,35 +105,37 @@ def _write_serving(
 def _copy_marts(
     con: duckdb.DuckDBPyConnection, settings: Settings, builds: dict[str, Build]
 ) -> None:
-    """Copy schema `marts` of the builds (council code -> build; the DuckLake is read as one
-    snapshot: the copy is one transaction), with the first's comments, into the open file
-    `con`: each table's rows of every council, led by column `la_code` (the SHARED_MARTS once,
-    as they are)."""
-    names = {}
+    """Copy the marts of the builds (council code -> build; the DuckLake is read as one
+    snapshot: the copy is one transaction), with the first's comments, into schema `marts` of
+    the open file `con`: each table's rows of every council, led by column `la_code` (the
+    SHARED_MARTS once, as they are)."""
+    names = {}  # council code -> the marts schema, as `<database>.<schema>`
     for number, (code, build) in enumerate(builds.items()):
-        if build is None:
-            names[code] = lakehouse.attach_catalog(con, settings, read_only=True)
+        if isinstance(build, Path):
+            names[code] = f"build_{number}.marts"
+            con.execute(f"attach {_literal(str(build))} as build_{number} (read_only)")
         else:
-            names[code] = f"build_{number}"
-            con.execute(f"attach {_literal(str(build))} as {names[code]} (read_only)")
-    first = next(iter(names.values()))
+            if lakehouse.CATALOG_ALIAS not in _databases(con):
+                lakehouse.attach_catalog(con, settings, read_only=True)
+            names[code] = f'{lakehouse.CATALOG_ALIAS}."{build}"'
+    first_database, first_schema = _split(next(iter(names.values())))
+    where = f"database_name = '{first_database}' and schema_name = '{first_schema}'"
     con.execute("begin transaction")
     con.execute("create schema marts")
     relations = con.execute(
-        "select table_name, comment from duckdb_tables()"
-        f" where database_name = '{first}' and schema_name = 'marts'"
-        " union all select view_name, comment from duckdb_views()"
-        f" where database_name = '{first}' and schema_name = 'marts' and not internal"
-        " order by 1"
+        f"select table_name, comment from duckdb_tables() where {where}"
+        f" union all select view_name, comment from duckdb_views() where {where}"
+        " and not internal order by 1"
     ).fetchall()
+    first = next(iter(names.values()))
     for name, comment in relations:
         table = f'marts."{name}"'
         if name in SHARED_MARTS:
-            con.execute(f"create table {table} as select * from {first}.{table}")
+            con.execute(f'create table {table} as select * from {first}."{name}"')
         else:
             rows = " union all by name ".join(
-                f"select {_literal(code)} as la_code, * from {database}.{table}"
-                for code, database in names.items()
+                f'select {_literal(code)} as la_code, * from {schema}."{name}"'
+                for code, schema in names.items()
             )
             con.execute(f"create table {table} as {rows}")
             con.execute(f"comment on column {table}.la_code is {_literal(LA_CODE_COMMENT)}")
@@ -139,26 +143,40 @@ def _copy_marts(
             con.execute(f"comment on table {table} is {_literal(comment)}")
     for name, column, comment in con.execute(
         "select table_name, column_name, comment from duckdb_columns()"
-        f" where database_name = '{first}' and schema_name = 'marts' and comment is not null"
+        f" where {where} and comment is not null"
     ).fetchall():
         con.execute(f'comment on column marts."{name}"."{column}" is {_literal(comment)}')
     con.execute("commit")
-    for database in names.values():
+    for database in {_split(schema)[0] for schema in names.values()}:
         con.execute(f"detach {database}")
     con.execute("checkpoint")
 
 
-def _add_region_rows(con: duckdb.DuckDBPyConnection, region_db: Path) -> None:
+def _add_region_rows(con: duckdb.DuckDBPyConnection, settings: Settings, region: Build) -> None:
     """Append the region's pooled rows (la_code REGION, models/region/) to their marts."""
-    con.execute(f"attach {_literal(str(region_db))} as region_build (read_only)")
+    if isinstance(region, Path):
+        con.execute(f"attach {_literal(str(region))} as region_build (read_only)")
+        schema, database = "region_build.region", "region_build"
+    else:
+        database = lakehouse.attach_catalog(con, settings, read_only=True)
+        schema = f'{database}."{region}"'
     con.execute("begin transaction")
     for mart in REGION_MARTS:
-        con.execute(
-            f'insert into marts."{mart}" by name select * from region_build.region."region_{mart}"'
-        )
+        con.execute(f'insert into marts."{mart}" by name select * from {schema}."region_{mart}"')
     con.execute("commit")
-    con.execute("detach region_build")
+    con.execute(f"detach {database}")
     con.execute("checkpoint")
+
+
+def _databases(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("select database_name from duckdb_databases()").fetchall()
+    return {str(name) for (name,) in rows}
+
+
+def _split(schema: str) -> tuple[str, str]:
+    """`database.schema` (the schema perhaps quoted) -> (database, schema)."""
+    database, name = schema.split(".", 1)
+    return database, name.strip('"')
 
 
 def _literal(text: str) -> str:

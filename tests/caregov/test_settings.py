@@ -135,12 +135,16 @@ def test_a_malformed_serving_dsn_is_named(tmp_path: Path) -> None:
         settings.serving_conninfo()
 
 
-def test_a_ducklake_catalog_is_refused_for_a_home_of_several_councils(tmp_path: Path) -> None:
-    """One DuckLake holds one council's build: with councils.csv listing councils, setting the
-    catalog is one sentence naming both."""
+def test_a_hubs_councils_share_the_ducklake_each_in_schemas_named_for_it(tmp_path: Path) -> None:
+    """With councils.csv listing councils the catalog serves them all; each council's build
+    (and the region's) has schemas named for it, a single council's build the plain names."""
     (tmp_path / "councils.csv").write_text("la_code,name\nE1,East\nW1,West\n")
     settings = Settings.from_env(
         {"CAREGOV_HOME": str(tmp_path), "CAREGOV_WAREHOUSE_CATALOG": "postgresql:///catalog"}
     )
-    with pytest.raises(SettingsError, match=r"CAREGOV_WAREHOUSE_CATALOG.*councils\.csv"):
-        _ = settings.warehouse_catalog
+    assert settings.warehouse_catalog == "postgresql:///catalog"
+    assert settings.for_council("W1").warehouse_schema("marts") == "w1_marts"
+    assert settings.for_council("REGION").warehouse_schema("region") == "region_region"
+    assert settings.for_council("W1").ducklake_data == settings.ducklake_data
+    single = Settings.from_env({"CAREGOV_HOME": str(tmp_path / "one")})
+    assert single.warehouse_schema("marts") == "marts"

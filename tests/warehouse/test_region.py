@@ -11,19 +11,25 @@ import csv
 import datetime as dt
 import hashlib
 import hmac
+import os
+import secrets
 import shutil
 import statistics
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import psycopg
 import pytest
+from psycopg import sql
 
 from caregov.settings import Settings
 from tests.conftest import VENV_BIN, home_environ
 from warehouse.build import build_and_publish
 
+POSTGRES = os.environ.get("CAREGOV_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 KEYS = {code: f"{code.lower()}-region-build-key-0123456789abcdef" for code in ("E1", "E2", "E3")}
 SEEDS = {"E1": 7, "E2": 7, "E3": 11}  # E1 and E2 deliver the same extracts
 D = dt.date(2025, 3, 31)  # the last month end of the extracts
@@ -98,7 +104,7 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     settings = Settings.from_env(env)
     result = build_and_publish(settings)
     assert result.ok, result.describe()
-    return {"settings": settings, "singles": singles, "extracts": extracts}
+    return {"settings": settings, "singles": singles, "extracts": extracts, "env": env}
 
 
 def _rows(serving: Path, table: str, where: str = "") -> set[tuple]:
@@ -291,6 +297,58 @@ def test_the_same_person_has_a_different_pseudonym_in_each_council(
         assert lake[("E1", row["job_id"])] == people["E1"]
         assert lake[("E2", row["job_id"])] == people["E2"]
         assert people["E1"] != people["E2"]
+
+
+@pytest.fixture
+def catalog() -> Iterator[str]:
+    """A DuckLake catalog database of this test's own on the local PostgreSQL; dropped after."""
+    name = f"caregov_test_{os.getpid()}_{secrets.token_hex(4)}_catalog"
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        yield f"{POSTGRES}/{name}"
+    finally:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+            )
+
+
+def test_the_hub_built_into_one_shared_ducklake_serves_the_same_marts(
+    region: dict[str, Any], catalog: str, tmp_path: Path
+) -> None:
+    """The same hub (its lake and ledger) built into one DuckLake: each council's build and the
+    region's are schemas of their own in the one lake, and the published marts, every council's
+    rows and the region's, equal those of the hub built into DuckDB files."""
+    settings = region["settings"]
+    home = tmp_path / "hub-ducklake"
+    shutil.copytree(settings.home, home, ignore=shutil.ignore_patterns("warehouse"))
+    lake = Settings.from_env(
+        region["env"] | {"CAREGOV_HOME": str(home), "CAREGOV_WAREHOUSE_CATALOG": catalog}
+    )
+    result = build_and_publish(lake, full_refresh=True)
+    assert result.ok, result.describe()
+    assert not list((home / "warehouse").rglob("build.duckdb"))
+    with duckdb.connect() as con:
+        con.execute(f"attach '{settings.serving_db}' as files (read_only)")
+        con.execute(f"attach '{lake.serving_db}' as ducklake (read_only)")
+        tables = [t for (t,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'files'"
+            " and schema_name = 'marts' order by 1").fetchall()]  # fmt: skip
+        assert "governance_metrics" in tables and len(tables) > 10
+        for table in tables:
+            (differ,) = con.execute(
+                f'select count(*) from (select * from files.marts."{table}" except all'
+                f' select * from ducklake.marts."{table}" union all'
+                f' select * from ducklake.marts."{table}" except all'
+                f' select * from files.marts."{table}")'
+            ).fetchone() or (None,)
+            assert differ == 0, table
+    with psycopg.connect(catalog) as pg:
+        schemas = {s for (s,) in pg.execute("select schema_name from ducklake_schema"
+                                             " where end_snapshot is null").fetchall()}  # fmt: skip
+    assert {"e1_marts", "e2_marts", "e3_marts", "region_region"} <= schemas
+    assert "marts" not in schemas
 
 
 def test_a_councils_next_delivery_builds_incrementally_to_its_single_council_figures(

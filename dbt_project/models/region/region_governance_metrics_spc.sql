@@ -23,7 +23,7 @@ metrics as (
         catalogue.polarity,
         catalogue.target
     from {{ ref('region_governance_metrics') }} as region_metrics
-    left join {{ council_database(first_council) }}.marts.metric_catalogue as catalogue
+    left join {{ council_relation(first_council, 'marts', 'metric_catalogue') }} as catalogue
         on region_metrics.metric_id = catalogue.metric_id
 
 ),
