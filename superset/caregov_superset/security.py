@@ -10,13 +10,31 @@
   team's code, and a renamed team's role is renamed in place, keeping its members. Row-level security does not reach SQL Lab (and could not: `CALL query(…)`
   hides its tables from Superset), so BI Analysts are council-wide by rule; the rule's
   description says so where administrators read it.
+
+In a regional hub (councils.csv) every dataset with a `la_code` column also carries the council
+rule (docs/scale-out.md, *Row-level security in a hub*):
+
+- **Council: <name> (<la_code>)** roles, one per council of councils.csv, each with a Regular rule
+  `la_code IN ('<la_code>', 'REGION')`: its members see their council and the region. The rules
+  share the group key `council`, so a user given two councils' roles sees both.
+- **Regional team (all councils)**: no rule; its members see every council.
+- A Base rule `la_code = 'REGION'` for everyone else: a hub user whom nobody gave a council role
+  (or the regional role, or Admin) sees the region's pooled rows and no council's. It fails
+  closed: a forgotten role hides councils, it never shows them.
+
+A council taken out of councils.csv loses its role and rule (its members then see the region
+only); a renamed council's role is renamed in place, keeping its members. A single council
+(no councils.csv) has none of these. Row-level security does not reach SQL Lab here either: the
+sync warns of every user holding a council role and SQL Lab (it changes no user).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
+from caregov.settings import REGION_CODE
 from caregov_superset import rison
 from caregov_superset.assets import Assets
 from caregov_superset.client import SupersetClient
@@ -30,6 +48,18 @@ BI_ANALYST = "BI Analyst"
 TEAM_ROLE_PREFIX = "Team: "
 # The row-level security rules are named by the team's code, which never changes.
 TEAM_RULE_PREFIX = "Team "
+# A hub's council roles are "Council: <name> (<la_code>)", like the team roles; the code never
+# changes, the name may. Their rules are "Council <la_code>", and the Base rule for users with no
+# council role "Council (none): region only".
+COUNCIL_ROLE_PREFIX = "Council: "
+COUNCIL_RULE_PREFIX = "Council "
+NO_COUNCIL_RULE = "Council (none): region only"
+REGIONAL_ROLE = "Regional team (all councils)"
+ADMIN_ROLE = "Admin"
+COUNCIL_COLUMN = "la_code"
+COUNCIL_GROUP_KEY = "council"
+_COUNCIL_RULE = re.compile(rf"{re.escape(COUNCIL_RULE_PREFIX)}[A-Z0-9]{{1,16}}")
+_COUNCIL_ROLE = re.compile(rf"{re.escape(COUNCIL_ROLE_PREFIX)}.*\(([A-Z0-9]{{1,16}})\)")
 
 # What a dashboard reader needs, taken from Superset's Gamma role minus every write, export,
 # Explore and SQL Lab permission.
@@ -74,8 +104,10 @@ def ensure_security(
     datasets: dict[str, DatasetInfo],
     team_names: dict[str, str],
     report: SyncReport,
+    councils: dict[str, str] | None = None,
 ) -> None:
-    """Create or update both roles, one role and RLS rule per team."""
+    """Create or update both roles, one role and RLS rule per team, and in a hub (`councils`,
+    code -> name, from councils.csv) the council roles and rules."""
     catalogue = permission_catalogue(client)
     database = assets.database.name
     dataset_access = {
@@ -108,6 +140,7 @@ def ensure_security(
         role_id = ensure_role(client, role_name, set(), roles, report)
         for table, info in team_tables.items():
             ensure_rls(client, team_id, team_name, role_id, table, info, rules, report)
+    ensure_council_security(client, datasets, councils or {}, roles, rules, report)
 
 
 def _rename_team_role(
@@ -229,3 +262,149 @@ def ensure_rls(
         report.record("updated", label)
     else:
         report.record("unchanged", label)
+
+
+# -- a regional hub's council rule ------------------------------------------------------------
+
+
+def council_role_name(la_code: str, name: str) -> str:
+    """`Council: Leeds (E08000091)`: what an administrator gives a council's users."""
+    return f"{COUNCIL_ROLE_PREFIX}{name} ({la_code})"
+
+
+def council_clause(la_code: str) -> str:
+    """The rows a council's users see: their council's and the region's."""
+    return f"{COUNCIL_COLUMN} IN ({_quote(la_code)}, {_quote(REGION_CODE)})"
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def ensure_council_security(
+    client: SupersetClient,
+    datasets: dict[str, DatasetInfo],
+    councils: dict[str, str],
+    roles: dict[str, dict[str, Any]],
+    rules: dict[str, dict[str, Any]],
+    report: SyncReport,
+) -> None:
+    """A hub's council roles and rules on every dataset with a `la_code` column; with no
+    councils (a single council) nothing, and whatever a former hub's sync made is removed."""
+    tables = sorted(info.id for info in datasets.values() if COUNCIL_COLUMN in info.columns)
+    wanted: dict[str, dict[str, Any]] = {}
+    keep_roles: set[str] = set()
+    if councils and tables:
+        member_ids = []
+        for la_code, name in sorted(councils.items()):
+            role_name = council_role_name(la_code, name)
+            _rename_council_role(client, la_code, role_name, roles, report)
+            role_id = ensure_role(client, role_name, set(), roles, report)
+            keep_roles.add(role_name)
+            member_ids.append(role_id)
+            council_rule = f"{COUNCIL_RULE_PREFIX}{la_code}"
+            wanted[council_rule] = {
+                "name": council_rule,
+                "filter_type": "Regular",
+                "tables": tables,
+                "roles": [role_id],
+                "group_key": COUNCIL_GROUP_KEY,
+                "clause": council_clause(la_code),
+                "description": (
+                    f"Members of {role_name} see {name}'s rows and the region's ({REGION_CODE})"
+                    " in charts, dashboards and Explore. SQL Lab is not limited: a BI Analyst"
+                    " sees every council there."
+                ),
+            }
+        regional = ensure_role(client, REGIONAL_ROLE, set(), roles, report)
+        keep_roles.add(REGIONAL_ROLE)
+        member_ids.append(regional)
+        if ADMIN_ROLE in roles:
+            member_ids.append(int(roles[ADMIN_ROLE]["id"]))
+        wanted[NO_COUNCIL_RULE] = {
+            "name": NO_COUNCIL_RULE,
+            "filter_type": "Base",
+            "tables": tables,
+            "roles": sorted(member_ids),
+            "group_key": COUNCIL_GROUP_KEY,
+            "clause": f"{COUNCIL_COLUMN} = {_quote(REGION_CODE)}",
+            "description": (
+                "Everyone holding none of these roles (no council role, not the regional team,"
+                f" not {ADMIN_ROLE}) sees only the region's pooled rows ({REGION_CODE}) of the"
+                " council-level datasets: give each council's users their Council role."
+            ),
+        }
+    for rule_name, desired in wanted.items():
+        ensure_rule(client, desired, rules.get(rule_name), report)
+    if wanted:
+        report.warnings += council_analysts(client, keep_roles - {REGIONAL_ROLE})
+    # A council no longer listed (or a hub turned back into one council): rules first, so no
+    # moment leaves a rule naming a deleted role.
+    for rule_name, rule in sorted(rules.items()):
+        ours = _COUNCIL_RULE.fullmatch(rule_name) or rule_name == NO_COUNCIL_RULE
+        if ours and rule_name not in wanted:
+            client.delete("rowlevelsecurity", int(rule["id"]))
+            report.record("removed", f"row-level security {rule_name!r}")
+    for role_name, role in sorted(roles.items()):
+        ours = _COUNCIL_ROLE.fullmatch(role_name) or role_name == REGIONAL_ROLE
+        if ours and role_name not in keep_roles:
+            client.delete("security/roles", int(role["id"]))
+            report.record("removed", f"role {role_name!r}")
+
+
+def _rename_council_role(
+    client: SupersetClient,
+    la_code: str,
+    role_name: str,
+    roles: dict[str, dict[str, Any]],
+    report: SyncReport,
+) -> None:
+    """A council renamed in councils.csv keeps its role (and the role its members)."""
+    if role_name in roles:
+        return
+    for name, role in list(roles.items()):
+        found = _COUNCIL_ROLE.fullmatch(name)
+        if found and found.group(1) == la_code:
+            client.request("PUT", f"/api/v1/security/roles/{role['id']}", json={"name": role_name})
+            report.record("updated", f"role {name!r} renamed {role_name!r}")
+            roles[role_name] = {**roles.pop(name), "name": role_name}
+            return
+
+
+def ensure_rule(
+    client: SupersetClient,
+    desired: dict[str, Any],
+    existing: dict[str, Any] | None,
+    report: SyncReport,
+) -> None:
+    """The row-level security rule exactly as `desired` (tables and roles as sorted ids)."""
+    label = f"row-level security {desired['name']!r}"
+    if existing is None:
+        client.create("rowlevelsecurity", desired)
+        report.record("created", label)
+        return
+    current = {
+        **existing,
+        "tables": sorted(int(t["id"]) for t in existing.get("tables", [])),
+        "roles": sorted(int(r["id"]) for r in existing.get("roles", [])),
+    }
+    # The list view carries every managed field but the description.
+    if any(current.get(k) != v for k, v in desired.items() if k != "description"):
+        client.update("rowlevelsecurity", int(existing["id"]), desired)
+        report.record("updated", label)
+    else:
+        report.record("unchanged", label)
+
+
+def council_analysts(client: SupersetClient, council_roles: set[str]) -> list[str]:
+    """Users holding a council role and SQL Lab (BI Analyst or Superset's sql_lab role), where
+    row-level security does not reach: they see every council there."""
+    found = []
+    for user in client.iter_list("security/users"):
+        held = {role["name"] for role in user.get("roles", [])}
+        if held & council_roles and held & {BI_ANALYST, "sql_lab"} and REGIONAL_ROLE not in held:
+            found.append(
+                f"user {user['username']!r} holds {', '.join(sorted(held & council_roles))} and"
+                " SQL Lab, where row-level security does not reach: they see every council there."
+            )
+    return found

@@ -109,7 +109,7 @@ def _sync(settings: Settings, client: SupersetClient | None, assets_dir: Path) -
     layers = ensure_note_layers(client, facts.notes, report)
     for dashboard in assets.dashboards:
         ensure_dashboard(client, assets, dashboard, datasets, facts, layers, inventory, report)
-    ensure_security(client, assets, datasets, facts.team_names, report)
+    ensure_security(client, assets, datasets, facts.team_names, report, settings.councils)
     report.unmanaged = unmanaged(assets, inventory)
     return report
 

@@ -87,6 +87,12 @@ def admin(superset_server: str, superset_settings: Settings) -> SupersetClient:
 @pytest.fixture(scope="session")
 def make_user(admin: SupersetClient, superset_settings: Settings):
     """Create a Superset user with the named roles; returns a logged-in client for them."""
+    return user_maker(admin, superset_settings)
+
+
+def user_maker(admin: SupersetClient, settings: Settings):
+    """`make(username, *role names)`: a new user of the Superset `admin` manages, with those
+    roles (given as an administrator gives them), logged in."""
 
     def make(username: str, *role_names: str) -> SupersetClient:
         roles = {r["name"]: r["id"] for r in admin.iter_list("security/roles")}
@@ -104,7 +110,7 @@ def make_user(admin: SupersetClient, superset_settings: Settings):
             },
         )
         # No retries: a refusal must surface at once, not after back-off.
-        return SupersetClient(superset_settings.superset_url, username, password, retries=0)
+        return SupersetClient(settings.superset_url, username, password, retries=0)
 
     return make
 

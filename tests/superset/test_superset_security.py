@@ -8,6 +8,7 @@ import pytest
 from caregov.settings import Settings
 from caregov_superset.client import SupersetClient
 from caregov_superset.errors import SupersetAuthError, SupersetError
+from caregov_superset.security import COUNCIL_ROLE_PREFIX, REGIONAL_ROLE, TEAM_RULE_PREFIX
 
 pytestmark = pytest.mark.integration
 
@@ -107,3 +108,16 @@ def test_team_role_sees_only_its_team_rows(
     assert seen["rowcount"] == team_rows
     everything = admin.get_json(f"/api/v1/chart/{chart_id}/data/")["result"][0]
     assert len({row["team_name"] for row in everything["data"]}) > 1
+
+
+def test_a_single_council_has_no_council_roles_or_rules(
+    admin: SupersetClient, superset_settings: Settings
+) -> None:
+    """Without councils.csv the council rule of a hub (test_superset_councils.py) is absent:
+    no council or regional role, no rule filtering on la_code, though every mart has it."""
+    assert not superset_settings.hub
+    roles = {r["name"] for r in admin.iter_list("security/roles")}
+    assert not [r for r in roles if r.startswith(COUNCIL_ROLE_PREFIX) or r == REGIONAL_ROLE]
+    rules = list(admin.iter_list("rowlevelsecurity"))
+    assert rules and all(rule["name"].startswith(TEAM_RULE_PREFIX) for rule in rules)
+    assert not [rule for rule in rules if "la_code" in rule["clause"]]
