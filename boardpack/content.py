@@ -32,6 +32,12 @@ MONTHLY_EXTRACT = (
     "coalesce(expected_cadence_days between 28 and 31 and not is_national_return, false)"
 )
 
+# The dashboard of the ASCOF measures, which the pack leaves out on purpose: each is one figure a
+# financial year (dated 31 March), so a month's page would show no value eleven months in twelve
+# and an SPC chart of a few yearly points. They stay in marts.governance_scorecard and on their
+# own dashboard; a council without national returns loses nothing from its pack either way.
+YEARLY_DASHBOARD = "national-returns"
+
 
 @dataclass(frozen=True)
 class Point:
@@ -279,8 +285,9 @@ def _read_pack(settings: Settings, month_end: dt.date, build_id: str) -> Pack:
 
 
 def _read_areas(con: duckdb.DuckDBPyConnection, month_end: dt.date) -> tuple[Area, ...]:
-    """Every catalogued metric with its SPC series up to `month_end`, grouped by dashboard in
-    the order the dashboards are listed, by title within one."""
+    """Every catalogued monthly metric (not the yearly ASCOF measures) with its SPC series up to
+    `month_end`, grouped by dashboard in the order the dashboards are listed, by title within
+    one."""
     series: dict[str, list[tuple]] = {}
     for row in con.execute(
         "select metric_id, period_end, value, special_cause, rules, variation, mean, ucl, lcl,"
@@ -291,6 +298,8 @@ def _read_areas(con: duckdb.DuckDBPyConnection, month_end: dt.date) -> tuple[Are
     catalogue = con.execute(
         "select metric_id, title, description, unit, polarity, cqc_quality_statement, target,"
         " amber_threshold, source_standard, dashboard from marts.metric_catalogue"
+        " where dashboard is distinct from ?",
+        [YEARLY_DASHBOARD],
     ).fetchall()
     catalogue.sort(key=lambda row: (order.get(row[9], len(order)), row[9], row[1]))
     metrics = []

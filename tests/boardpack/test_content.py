@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -16,16 +18,22 @@ from boardpack.delivery import latest_complete_month
 from boardpack.document import paginate, render_html
 from caregov.settings import Settings
 from ingestion.ledger import LedgerRecord, read_ledger, write_record
+from tests.conftest import home_environ
 
 MARCH = dt.date(2026, 3, 31)
 
 
 def test_the_months_rag_is_the_scorecards_for_the_latest_month(published: Settings) -> None:
     """The pack rates any month with the scorecard's rule: for the latest month both agree on
-    every metric, and every colour occurs."""
+    every monthly metric (the yearly ASCOF measures are not in the pack), and every colour
+    occurs."""
     with duckdb.connect(str(published.serving_db), read_only=True) as con:
         scorecard = dict(
-            con.execute("select metric_id, rag from marts.governance_scorecard").fetchall()
+            con.execute(
+                "select metric_id, rag from marts.governance_scorecard"
+                " join marts.metric_catalogue using (metric_id)"
+                " where dashboard != 'national-returns'"
+            ).fetchall()
         )
     rated = {metric.metric_id: metric.rag for metric in read_pack(published, MARCH).metrics}
     assert rated == scorecard
@@ -147,3 +155,36 @@ def test_a_publish_while_the_pack_is_read_makes_it_read_again(
 
     assert len(reads) == 2 and reads[0] != reads[1]
     assert pack.build_id == reads[1] == content.fingerprint(sample_published.serving_db)
+
+
+def test_the_yearly_ascof_measures_are_left_out_with_or_without_national_returns(
+    published: Settings, tmp_path: Path
+) -> None:
+    """The sample council delivered its national returns, so the scorecard has ASCOF values; the
+    pack still has no ASCOF metric and no national-returns area. A copy of the warehouse with
+    every ASCOF row removed (a council that never delivered CLD) reads the same metrics."""
+    with duckdb.connect(str(published.serving_db), read_only=True) as con:
+        ascof = {
+            row[0]
+            for row in con.execute(
+                "select metric_id from marts.metric_catalogue where dashboard = 'national-returns'"
+            ).fetchall()
+        }
+        (valued,) = con.execute(
+            "select count(*) from marts.governance_scorecard"
+            " where metric_id like 'ascof%' and latest_value is not null"
+        ).fetchone()
+    assert len(ascof) == 7 and valued > 0
+    pack = read_pack(published, MARCH)
+    assert not {m.metric_id for m in pack.metrics} & ascof
+    assert "national-returns" not in {area.slug for area in pack.areas}
+    home = tmp_path / "caregov-home"
+    shutil.copytree(published.home, home)
+    never = Settings.from_env(home_environ(home))
+    with duckdb.connect(str(never.serving_db)) as con:
+        for table in ("governance_metrics", "governance_metrics_spc"):
+            con.execute(f"delete from marts.{table} where metric_id like 'ascof%'")
+        con.execute("delete from marts.ascof_measures")
+    without = read_pack(never, MARCH)
+    assert [m.metric_id for m in without.metrics] == [m.metric_id for m in pack.metrics]
+    assert [m.points for m in without.metrics] == [m.points for m in pack.metrics]

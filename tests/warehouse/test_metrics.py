@@ -49,10 +49,22 @@ METRIC_IDS = {
     "improvement_actions_complete_rate",
     "improvement_actions_overdue",
 }
+# The yearly ASCOF measures, from the CLD submissions: in the catalogue and the scorecard always,
+# in governance_metrics only for complete financial years the council has delivered.
+ASCOF_IDS = {
+    "ascof_2a",
+    "ascof_2b",
+    "ascof_2c",
+    "ascof_2e",
+    "ascof_2e_ld",
+    "ascof_3d_1a",
+    "ascof_3d_2a",
+}
 
 
 def test_every_contract_metric_is_reported(warehouse: Settings) -> None:
-    """governance_metrics holds exactly the 18 metric ids of docs/specification.md §4."""
+    """governance_metrics holds exactly the 18 monthly metric ids of docs/specification.md §4:
+    this council has never delivered CLD, so it has no ASCOF rows."""
     assert {row.metric_id for row in read_metrics(warehouse)} == METRIC_IDS
 
 
@@ -140,13 +152,18 @@ def test_team_level_figures_on_few_people_are_null_never_zero(warehouse: Setting
 
 
 def test_scorecard_rates_every_metric(warehouse: Settings) -> None:
-    """The scorecard has one row per metric with a RAG of green, amber, red or grey."""
+    """The scorecard has one row per metric with a RAG of green, amber, red or grey; the ASCOF
+    measures of a council that never delivered CLD are there, grey, with no month or value."""
     with duckdb.connect(str(warehouse.serving_db), read_only=True) as con:
         rows = con.execute(
-            "select metric_id, rag, trend from marts.governance_scorecard"
+            "select metric_id, rag, trend, period_end, latest_value, latest_display"
+            " from marts.governance_scorecard"
         ).fetchall()
-    assert {r[0] for r in rows} == METRIC_IDS
+    assert {r[0] for r in rows} == METRIC_IDS | ASCOF_IDS
     assert {r[1] for r in rows} <= {"green", "amber", "red", "grey"}
+    assert {r[1:] for r in rows if r[0] in ASCOF_IDS} == {
+        ("grey", "no_comparison", None, None, None)
+    }
 
 
 def test_every_metric_has_a_passing_dbt_unit_test(warehouse_life: WarehouseLife) -> None:
@@ -155,7 +172,7 @@ def test_every_metric_has_a_passing_dbt_unit_test(warehouse_life: WarehouseLife)
     for path in (ROOT / "dbt_project" / "models").rglob("*unit_tests.yml"):
         for unit_test in yaml.safe_load(path.read_text())["unit_tests"]:
             covered |= {row.get("metric_id") for row in unit_test["expect"]["rows"]}
-    assert covered >= METRIC_IDS
+    assert covered >= METRIC_IDS | ASCOF_IDS
     unit_results = [
         r
         for r in warehouse_life.full_refresh.run_results.nodes
@@ -196,7 +213,11 @@ def test_latest_rows_agree_with_the_scorecard(warehouse: Settings) -> None:
             " rag from marts.governance_scorecard"
         ).fetchall()
     assert sorted(latest) == sorted(METRIC_IDS)
+    # The ASCOF measures have no rows (no CLD), so their scorecard rows have no month.
+    assert {row[0] for row in scorecard if row[1] is None} == ASCOF_IDS
     for metric_id, period_end, value, month_before, year_before, rag in scorecard:
+        if period_end is None:
+            continue
         row = latest[metric_id]
         assert (row.period_end, row.value, row.rag) == (period_end, value, rag), metric_id
         assert (row.previous_month_value, row.value_12m_ago) == (month_before, year_before)
@@ -376,7 +397,7 @@ def test_a_wrong_metric_id_exits_2_listing_the_valid_ids(complaints_only: Settin
     assert done.stdout == ""
     assert done.stderr == (
         "caregov: there is no metric 'turnover'; the metrics are: "
-        + ", ".join(sorted(METRIC_IDS))
+        + ", ".join(sorted(METRIC_IDS | ASCOF_IDS))
         + ".\n"
     )
 
@@ -423,3 +444,27 @@ def test_table_paints_rag_for_a_terminal_only_when_asked() -> None:
     """With colour, a red RAG cell is wrapped in the ANSI red code; without, no escape codes."""
     assert "\x1b[31mRed\x1b[0m" in format_metrics([_row("red")], "table", colour=True)
     assert "\x1b" not in format_metrics([_row("red")], "table")
+
+
+def test_a_yearly_ascof_row_prints_its_year_before_and_no_month_before() -> None:
+    """ASCOF 2C for 2024-25: 36 admissions of people aged 65+ over a population of 45,000, that
+    is 0.45 hundred thousand: 36 / 0.45 = 80.0 per 100,000 (a ratio, two decimals). 2023-24 was
+    72.5: +7.50 on the year; there is no row a month before, and no target, so the RAG is grey
+    and target and change on the month are -. CSV keeps the parts as the warehouse holds them."""
+    row = MetricRow(
+        metric_id="ascof_2c",
+        period_end=dt.date(2025, 3, 31),
+        value=80.0,
+        numerator=36.0,
+        denominator=0.45,
+        unit="ratio",
+        title="Care home admissions aged 65+ per 100,000 (ASCOF 2C, financial year)",
+        target=None,
+        rag="grey",
+        previous_month_value=None,
+        value_12m_ago=72.5,
+    )
+    line = format_metrics([row], "table").splitlines()[2]
+    assert line.startswith(row.title + "  ")
+    assert line.split()[-6:] == ["2025-03-31", "80.00", "-", "Grey", "-", "+7.50"]
+    assert format_metrics([row], "csv").splitlines()[1] == "ascof_2c,2025-03-31,80.0,36,0.45,ratio"

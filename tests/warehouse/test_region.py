@@ -266,6 +266,25 @@ def test_every_regional_rate_is_its_summed_numerator_over_its_summed_denominator
         for measure, _band, _year, value, numerator, denominator in ascof:
             per = 100_000 if measure in ("2B", "2C") else 1
             assert value == pytest.approx(numerator * per / denominator if denominator else None)
+        # The ASCOF measures in governance_metrics (checked with the rest above: 2B and 2C over the
+        # population in hundreds of thousands) give the region the same figure as its ASCOF mart.
+        in_metrics = con.execute(
+            """select m.metric_id, m.value, a.value
+               from marts.governance_metrics m join marts.ascof_measures a
+                 on a.la_code = m.la_code and m.metric_id = 'ascof_' || lower(a.measure)
+                and a.reported_to = m.period_end
+                and a.age_band = case a.measure when '2B' then '18-64' when '2C' then '65+'
+                                 else 'all' end
+               where m.la_code = 'REGION'"""
+        ).fetchall()
+        assert {row[0] for row in in_metrics} == {
+            "ascof_2a", "ascof_2b", "ascof_2c", "ascof_2e", "ascof_2e_ld", "ascof_3d_1a",
+            "ascof_3d_2a",
+        }  # fmt: skip
+        for metric_id, value, measured in in_metrics:
+            assert (value is None) == (measured is None), metric_id
+            if value is not None:
+                assert value == pytest.approx(measured, rel=1e-12), metric_id
         spc = con.execute(
             "select la_code, count(*) from marts.governance_metrics_spc group by 1 order by 1"
         ).fetchall()

@@ -1,6 +1,8 @@
 -- The financial years the ASCOF measures report: every year (April to March) from the one the
 -- earliest CLD submission's period starts in to the one the latest submission's period ends in.
--- A year not yet over runs to the latest submission's end (`period_end`, not complete).
+-- A year not yet over runs to the latest submission's end (`period_end`, not complete); a year
+-- the earliest submission starts part-way through is not complete either (its first months are
+-- missing), so only a year the submissions cover from 1 April to 31 March is complete.
 with
 
 submissions as (
@@ -30,7 +32,8 @@ final as (
         years.year_start,
         years.year_end,
         least(years.year_end, submissions.latest_end) as period_end,
-        years.year_end <= submissions.latest_end as is_complete_year,
+        years.year_start >= submissions.first_start
+        and years.year_end <= submissions.latest_end as is_complete_year,
         cast(extract(year from years.year_start) as integer) as population_year
     from years
     cross join submissions

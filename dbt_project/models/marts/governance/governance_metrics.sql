@@ -1,5 +1,8 @@
 -- One row per governance metric per month end, council-wide, exactly per docs/specification.md §4,
--- with the metric's title for legends.
+-- with the metric's title for legends. The ASCOF measures are yearly: one row per complete
+-- financial year, dated its last day (31 March), from ascof_measures at each measure's headline
+-- age band (all ages; 2B 18-64, 2C 65+). 2B and 2C are admissions per 100,000 population, kept
+-- as numerator ÷ denominator (unit ratio) by counting the population in hundreds of thousands.
 with
 
 metrics as (
@@ -19,8 +22,19 @@ metrics as (
             denominator,
             unit
         from {{ ref(model) }}
-        {% if not loop.last %}union all{% endif %}
+        union all
     {% endfor %}
+    select
+        'ascof_' || lower(measure) as metric_id,
+        reported_to as period_end,
+        value,
+        numerator,
+        case when unit = 'per_100k' then denominator / 100000.0 else denominator end as denominator,
+        case when unit = 'per_100k' then 'ratio' else unit end as unit
+    from {{ ref('ascof_measures') }}
+    where
+        is_complete_year
+        and age_band = case measure when '2B' then '18-64' when '2C' then '65+' else 'all' end
 
 ),
 
