@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,9 @@ from typing import Any, ClassVar
 
 from celery.schedules import crontab
 from celery.signals import task_prerun
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 
 _state = Path(os.environ["CAREGOV_SUPERSET_STATE"])
 
@@ -26,8 +30,9 @@ _state = Path(os.environ["CAREGOV_SUPERSET_STATE"])
 SECRET_KEY = os.environ["SUPERSET_SECRET_KEY"]
 
 # SQLite under CAREGOV_HOME by default; PostgreSQL when CAREGOV_SUPERSET_DATABASE_URI is set.
+_metadata_file = _state / "superset.db"
 SQLALCHEMY_DATABASE_URI = os.environ.get("CAREGOV_SUPERSET_DATABASE_URI") or (
-    f"sqlite:///{_state / 'superset.db'}?check_same_thread=false"
+    f"sqlite:///{_metadata_file}?check_same_thread=false"
 )
 
 # In the Celery worker, SQLite metadata is written statement by statement (autocommit). An
@@ -36,8 +41,44 @@ SQLALCHEMY_DATABASE_URI = os.environ.get("CAREGOV_SUPERSET_DATABASE_URI") or (
 # file: the web server, which records every request the screenshot's browser makes, waits and
 # fails with "database is locked" until the charts time out. PostgreSQL locks one row instead.
 _celery_worker = Path(sys.argv[0]).name == "celery" and "worker" in sys.argv[1:]
-if SQLALCHEMY_DATABASE_URI.startswith("sqlite:") and _celery_worker:
-    SQLALCHEMY_ENGINE_OPTIONS = {"isolation_level": "AUTOCOMMIT"}
+if SQLALCHEMY_DATABASE_URI.startswith("sqlite:"):
+    # SQLAlchemy 1.4 opens and closes a new SQLite connection for every transaction of a file
+    # database (NullPool): several per request, each reading the schema again and running the
+    # pragmas below. A pool keeps them open, one per gunicorn thread (cli/local/superset.py);
+    # Celery's worker processes drop the pool they inherit when they start.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {
+        "poolclass": QueuePool,
+        "pool_size": 8,
+        "max_overflow": 8,
+    }
+    if _celery_worker:
+        SQLALCHEMY_ENGINE_OPTIONS["isolation_level"] = "AUTOCOMMIT"
+
+
+_metadata_path = _metadata_file.resolve()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_metadata_wal(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite metadata in write-ahead-log mode, committed without a sync to disk per commit.
+
+    Superset writes a row to its `logs` table for every request it serves (three for a chart's
+    data), each in its own commit, and reads the metadata (the user's roles and permissions,
+    the chart) before answering. With SQLite's default rollback journal each commit syncs the
+    file several times under a lock of the whole database that also stops every reader, so
+    concurrent viewers queue behind one another's log rows: at 20 viewers most of a cached
+    chart's time went on waiting for that lock. In WAL mode readers never wait for the writer,
+    and with synchronous=NORMAL a commit only appends to the log (synced at each checkpoint):
+    the database stays consistent after any crash; a power cut may lose the last commits.
+    PostgreSQL metadata (docker-compose.yml) is untouched."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    main = dbapi_connection.execute("PRAGMA database_list").fetchone()
+    if main is None or not main[2] or Path(main[2]).resolve() != _metadata_path:
+        return
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
 
 # CSRF stays on: every write through the API needs the token from /api/v1/security/csrf_token/.
 WTF_CSRF_ENABLED = True
