@@ -59,7 +59,7 @@ checked as (
         end as check_rule,
         cast(per_check.rows_failing as integer) as rows_failing,
         case
-            when submissions.rows_in > 0 then cast(per_check.rows_failing as double) / submissions.rows_in
+            when submissions.rows_in > 0 then cast(per_check.rows_failing as {{ dbt.type_float() }}) / submissions.rows_in
         end as share_failing
     from per_check
     inner join submissions on per_check.load_id = submissions.load_id
