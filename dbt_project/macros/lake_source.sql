@@ -16,18 +16,73 @@
     (`la_code`), so keys such as a job id never meet another council's. Without the variable
     (single-council mode) every row is read, as before.
 -#}
-{% macro lake_source(source_name, table_name) -%}
+{% macro lake_source(source_name, table_name, optional_columns=[]) -%}
     {#- source() also records the model's lineage, whichever relation is read. -#}
     {%- set relation = adapter.dispatch('lake_relation')(source(source_name, table_name), table_name) -%}
     {%- set council = var('la_code', none) -%}
     {%- if relation is none -%}
         {{ empty_source_relation(source_name, table_name) }}
-    {%- elif council -%}
-        {%- set column = 'la_code' if table_name == 'ledger' else '_la_code' -%}
-        (select * from {{ relation }} where {{ column }} = '{{ council | replace("'", "''") }}')
     {%- else -%}
-        {{ relation }}
+        {%- set rows = adapter.dispatch('lake_rows_with_columns')(relation, source_name, table_name, optional_columns)
+            if optional_columns else relation -%}
+        {%- if council -%}
+            {%- set column = 'la_code' if table_name == 'ledger' else '_la_code' -%}
+            (select * from {{ rows }} where {{ column }} = '{{ council | replace("'", "''") }}') as lake_rows
+        {%- else -%}
+            {{ rows }}
+        {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- `optional_columns`: declared columns that older deliveries lack (the files written before a
+    column existed): read as null when no file has them. DuckDB matches the lake's columns by
+    name against a typed empty row; on PostgreSQL the loaded table either has the column or it
+    is added as null. -#}
+{% macro default__lake_rows_with_columns(relation, source_name, table_name, optional_columns) -%}
+    {%- set declared = source_columns(source_name, table_name) -%}
+    (
+        select * from {{ relation }}
+        union all by name
+        select
+        {%- for name in optional_columns %}
+            cast(null as {{ declared.get(name, dbt.type_string()) }}) as {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+        where false
+    ) as lake_rows
+{%- endmacro %}
+
+
+{% macro postgres__lake_rows_with_columns(relation, source_name, table_name, optional_columns) -%}
+    {%- set declared = source_columns(source_name, table_name) -%}
+    {%- set present = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- do present.append(column.name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    (
+        select
+            lake_table.*
+        {%- for name in optional_columns if name not in present %},
+            cast(null as {{ declared.get(name, dbt.type_string()) }}) as {{ name }}
+        {%- endfor %}
+        from {{ relation }} as lake_table
+    ) as lake_rows
+{%- endmacro %}
+
+
+{#- A source's declared columns and their types (`double` spelt as both engines know it). -#}
+{% macro source_columns(source_name, table_name) -%}
+    {%- if not execute -%}
+        {{ return({}) }}
+    {%- endif -%}
+    {%- set node = graph.sources['source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name] -%}
+    {%- set columns = {} -%}
+    {%- for column in node.columns.values() -%}
+        {%- do columns.update({column.name: 'double precision' if column.data_type == 'double' else column.data_type}) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
 {%- endmacro %}
 
 
@@ -61,14 +116,13 @@
 {%- endmacro %}
 
 
-{#- Typed empty rows with the source's declared columns (`double` spelt as both engines know it). -#}
+{#- Typed empty rows with the source's declared columns. -#}
 {% macro empty_source_relation(source_name, table_name) -%}
-    {%- set node = graph.sources['source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name] -%}
     (
         select
-        {%- for column in node.columns.values() %}
-            cast(null as {{ 'double precision' if column.data_type == 'double' else column.data_type }}) as {{ column.name }}{{ "," if not loop.last }}
+        {%- for name, data_type in source_columns(source_name, table_name).items() %}
+            cast(null as {{ data_type }}) as {{ name }}{{ "," if not loop.last }}
         {%- endfor %}
         where 1 = 0
-    )
+    ) as lake_rows
 {%- endmacro %}

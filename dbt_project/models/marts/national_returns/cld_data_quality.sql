@@ -15,11 +15,8 @@ submissions as (
 
 checks as (
 
-    select
-        load_id,
-        cast(cast(reason_counts as json) as map (varchar, bigint)) as counts
-    from submissions
-    where reason_counts is not null
+    -- reason_counts: a JSON object of rows failing per "column: rule".
+    {{ json_count_entries('submissions', 'load_id', 'reason_counts') }}
 
 ),
 
@@ -27,9 +24,9 @@ per_check as (
 
     select
         load_id,
-        split_part(unnest(map_keys(counts)), ': ', 1) as check_column,
-        split_part(unnest(map_keys(counts)), ': ', 2) as check_rule,
-        unnest(map_values(counts)) as rows_failing
+        split_part(entry_key, ': ', 1) as check_column,
+        split_part(entry_key, ': ', 2) as check_rule,
+        entry_count as rows_failing
     from checks
     union all
     select

@@ -25,10 +25,10 @@ workplace_lists as (
 
     select
         as_at,
-        string_split(alljobroles, ';') as role_list,
-        string_split(starters, ';') as starter_list,
-        string_split(leavers, ';') as leaver_list,
-        string_split(vacancies, ';') as vacancy_list
+        {{ split_list('alljobroles', "';'") }} as role_list,
+        {{ split_list('starters', "';'") }} as starter_list,
+        {{ split_list('leavers', "';'") }} as leaver_list,
+        {{ split_list('vacancies', "';'") }} as vacancy_list
     from {{ ref('int_asc_wds_workplaces_current') }}
     where alljobroles is not null
 
@@ -42,8 +42,8 @@ role_counts as (
         cast(workplace_lists.starter_list[slots.slot] as integer) as starters,
         cast(workplace_lists.leaver_list[slots.slot] as integer) as leavers,
         cast(workplace_lists.vacancy_list[slots.slot] as integer) as vacancies
-    from workplace_lists,
-        unnest(range(1, len(workplace_lists.role_list) + 1)) as slots (slot)
+    from workplace_lists
+    cross join {{ list_positions('workplace_lists.role_list', 'slots', 'slot') }}
 
 ),
 

@@ -106,7 +106,7 @@ final as (
         {{ suppress(
             'cast(combined.agency_in_post as ' ~ dbt.type_float() ~ ') / nullif(cast(combined.staff_in_post as ' ~ dbt.type_float() ~ '), 0)',
             'combined.staff_in_post', 10) }} as agency_rate,
-        {{ suppress('round(combined.wte, 2)', 'combined.staff_in_post', 10) }} as wte,
+        {{ suppress(round_to('combined.wte', 2), 'combined.staff_in_post', 10) }} as wte,
         combined.established_posts,
         combined.vacant_posts,
         cast(combined.vacant_posts as {{ dbt.type_float() }}) / nullif(cast(combined.established_posts as {{ dbt.type_float() }}), 0)

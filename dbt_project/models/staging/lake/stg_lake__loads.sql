@@ -2,11 +2,8 @@ with
 
 source as (
 
-    select * from {{ lake_source('lake', 'ledger') }}
     -- Records written before reason_counts existed have no such column: read it as null.
-    union all by name
-    select cast(null as {{ dbt.type_string() }}) as reason_counts
-    where false
+    select * from {{ lake_source('lake', 'ledger', optional_columns=['reason_counts']) }}
 
 ),
 
