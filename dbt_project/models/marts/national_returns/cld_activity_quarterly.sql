@@ -28,32 +28,40 @@ quarters as (
 completed as (
 
     select
-        quarters.quarter_start,
-        quarters.quarter_end,
-        case events.event_type
-            when 'Request' then 'requests'
-            when 'Assessment' then 'assessments'
-            else 'reviews'
-        end as activity,
-        case events.event_type
-            when 'Request' then coalesce(events.request_route_of_access, 'Not known')
-            when 'Assessment' then coalesce(events.assessment_type, 'Not known')
-            else
-                case
-                    when events.review_reason ilike 'unplanned%' then 'Unplanned'
-                    when events.review_reason ilike 'planned%' then 'Planned'
-                    else 'Not known'
-                end
-        end as category,
-        case
-            when events.event_type = 'Review' then coalesce(events.review_reason, 'Not known')
-            else coalesce(events.event_outcome, 'Not known')
-        end as detail,
+        quarter_start,
+        quarter_end,
+        activity,
+        category,
+        detail,
         count(*) as activity_count
-    from events
-    inner join quarters on events.event_end_date between quarters.quarter_start and quarters.quarter_end
-    where events.event_type in ('Request', 'Assessment', 'Review')
-    group by 1, 2, 3, 4, 5
+    from (
+        select
+            quarters.quarter_start,
+            quarters.quarter_end,
+            case events.event_type
+                when 'Request' then 'requests'
+                when 'Assessment' then 'assessments'
+                else 'reviews'
+            end as activity,
+            case events.event_type
+                when 'Request' then coalesce(events.request_route_of_access, 'Not known')
+                when 'Assessment' then coalesce(events.assessment_type, 'Not known')
+                else
+                    case
+                        when events.review_reason ilike 'unplanned%' then 'Unplanned'
+                        when events.review_reason ilike 'planned%' then 'Planned'
+                        else 'Not known'
+                    end
+            end as category,
+            case
+                when events.event_type = 'Review' then coalesce(events.review_reason, 'Not known')
+                else coalesce(events.event_outcome, 'Not known')
+            end as detail
+        from events
+        inner join quarters on events.event_end_date between quarters.quarter_start and quarters.quarter_end
+        where events.event_type in ('Request', 'Assessment', 'Review')
+    ) as classified
+    group by quarter_start, quarter_end, activity, category, detail
 
 ),
 
@@ -135,7 +143,7 @@ caseload as (
     from people_at_quarter_end as at_end
     left join {{ ref('int_cld_people_current') }} as people
         on at_end.person_key = people.person_key
-    group by 1, 2, 3, 4, 5
+    group by at_end.quarter_start, at_end.quarter_end, at_end.setting, coalesce(people.primary_support_reason, 'Not known')
 
 ),
 
@@ -150,7 +158,7 @@ direct_payments as (
         count(*) as activity_count
     from people_at_quarter_end
     where setting = 'Long term support: Community'
-    group by 1, 2, 3, 4, 5
+    group by quarter_start, quarter_end, community_delivery
 
 ),
 
