@@ -49,6 +49,16 @@ class PortableBuild:
     build_seconds: float
     run_results: RunResults
 
+    def describe(self) -> str:
+        counts = ", ".join(f"{n} {kind}s" for kind, n in self.run_results.count_by_kind().items())
+        verdict = "passed" if self.ok else "failed"
+        lines = [
+            f"PostgreSQL build {verdict} ({counts}): lake copied ({self.tables_loaded} tables) in"
+            f" {self.load_seconds:.1f}s, dbt build in {self.build_seconds:.1f}s; nothing published."
+        ]
+        lines += [f"  {n.status}: {n.unique_id}: {n.message}" for n in self.run_results.failures()]
+        return "\n".join(lines)
+
 
 def build_dsn(settings: Settings) -> str:
     dsn = settings.warehouse_build_dsn
@@ -79,11 +89,12 @@ def profile_environment(dsn: str) -> dict[str, str]:
 def lake_tables(settings: Settings) -> dict[str, str]:
     """Each lake table that has rows to read, and the Parquet files it is read from."""
     root = str(settings.lake)
+    entities = sorted(settings.raw.iterdir()) if settings.raw.is_dir() else []
     tables = {
         entity.name: ENTITY_FILES.format(root=root, entity=entity.name)
-        for entity in sorted(settings.raw.iterdir())
+        for entity in entities
         if entity.is_dir() and next(entity.glob("as_at=*/load=*/*.parquet"), None)
-    } if settings.raw.is_dir() else {}  # fmt: skip
+    }
     if next(settings.ledger.glob("*.parquet"), None):
         tables["ledger"] = LEDGER_FILES.format(root=root)
     return tables
@@ -114,8 +125,8 @@ def load_lake(settings: Settings, dsn: str) -> int:
     return len(tables)
 
 
-def build_on_postgres(settings: Settings, full_refresh: bool = True) -> PortableBuild:
-    """Copy the lake into the build database, then run `dbt build` there (see the module
+def build_on_postgres(settings: Settings) -> PortableBuild:
+    """Copy the lake into the build database, then run a full `dbt build` there (see the module
     docstring). The DuckDB build, its state and the serving warehouse are not touched."""
     dsn = build_dsn(settings)
     started = time.monotonic()
@@ -123,9 +134,8 @@ def build_on_postgres(settings: Settings, full_refresh: bool = True) -> Portable
     loaded_at = time.monotonic()
     results_file = run_results_path(settings, TARGET)
     results_file.unlink(missing_ok=True)
-    args = ["build", *(["--full-refresh"] if full_refresh else [])]
     completed = subprocess.run(
-        dbt_command(settings, *args, target=TARGET),
+        dbt_command(settings, "build", "--full-refresh", target=TARGET),
         cwd=PROJECT_ROOT,
         env=dbt_environment(settings) | profile_environment(dsn),
         stdout=subprocess.PIPE,
