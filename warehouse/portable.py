@@ -16,6 +16,7 @@ publishes nothing: the DuckDB build stays the one that is served (docs/scale-out
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import time
@@ -27,12 +28,18 @@ from psycopg.conninfo import conninfo_to_dict
 
 from caregov.errors import CaregovError
 from caregov.settings import PROJECT_ROOT, Settings
-from warehouse import lakehouse
+from warehouse import lakehouse, runner
 from warehouse.project import dbt_command, dbt_environment, run_results_path
 from warehouse.results import RunResults
 
 TARGET = "postgres"
 LAKE_SCHEMA = "lake"
+# The planner settings of the build's sessions (libpq's PGOPTIONS). The models chain CTEs that
+# PostgreSQL materialises when a model reads them twice; it has no statistics for their rows and
+# estimates a few filters on one as a row or two, then joins them in nested loops: at scale 1
+# (12 months) int_cld_request_waits_computed ran for minutes, 2 s with hash joins. Without nested
+# loops where another join exists, every model is planned as DuckDB runs it.
+PLANNER_OPTIONS = "-c enable_nestloop=off"
 # How the source macros read each entity on DuckDB (the sources' `external_location`).
 ENTITY_FILES = "{root}/raw/{entity}/as_at=*/load=*/*.parquet"
 LEDGER_FILES = "{root}/ledger/*.parquet"
@@ -68,7 +75,8 @@ def build_dsn(settings: Settings) -> str:
 
 
 def profile_environment(dsn: str) -> dict[str, str]:
-    """The profile's `postgres` target's connection parts (dbt_project/profiles.yml)."""
+    """The profile's `postgres` target's connection parts (dbt_project/profiles.yml), and the
+    build sessions' planner settings (`PLANNER_OPTIONS`)."""
     try:
         params = {k: str(v) for k, v in conninfo_to_dict(dsn).items() if v}
     except psycopg.ProgrammingError:
@@ -83,6 +91,7 @@ def profile_environment(dsn: str) -> dict[str, str]:
         "CAREGOV_PG_BUILD_USER": user,
         "CAREGOV_PG_BUILD_PASSWORD": params.get("password") or os.environ.get("PGPASSWORD", ""),
         "CAREGOV_PG_BUILD_DBNAME": params.get("dbname") or os.environ.get("PGDATABASE") or user,
+        "PGOPTIONS": " ".join(filter(None, [os.environ.get("PGOPTIONS"), PLANNER_OPTIONS])),
     }
 
 
@@ -134,22 +143,30 @@ def build_on_postgres(settings: Settings) -> PortableBuild:
     loaded_at = time.monotonic()
     results_file = run_results_path(settings, TARGET)
     results_file.unlink(missing_ok=True)
-    completed = subprocess.run(
+    # As the DuckDB build's dbt (warehouse.runner): the child dies with this process, however
+    # it dies, and an interrupted build stops it.
+    with subprocess.Popen(
         dbt_command(settings, "build", "--full-refresh", target=TARGET),
         cwd=PROJECT_ROOT,
         env=dbt_environment(settings) | profile_environment(dsn),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        check=False,
-    )
+        start_new_session=True,
+        preexec_fn=functools.partial(runner.die_with_parent, os.getpid()),
+    ) as process:
+        try:
+            output, _ = process.communicate()
+        except BaseException:
+            runner.stop_group(process)
+            raise
     finished = time.monotonic()
-    results = RunResults.read(results_file) if results_file.exists() else RunResults()
-    if completed.returncode != 0 and not results.nodes:
-        raise CaregovError(f"dbt build on PostgreSQL failed to run:\n{completed.stdout[-4000:]}")
+    results = RunResults.read(results_file)
+    if process.returncode != 0 and not results.nodes:
+        raise CaregovError(f"dbt build on PostgreSQL failed to run:\n{output[-4000:]}")
     return PortableBuild(
-        ok=completed.returncode == 0 and results.all_passed,
-        exit_code=completed.returncode,
+        ok=process.returncode == 0 and results.all_passed,
+        exit_code=process.returncode,
         tables_loaded=loaded,
         load_seconds=loaded_at - started,
         build_seconds=finished - loaded_at,
