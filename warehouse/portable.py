@@ -34,12 +34,6 @@ from warehouse.results import RunResults
 
 TARGET = "postgres"
 LAKE_SCHEMA = "lake"
-# The planner settings of the build's sessions (libpq's PGOPTIONS). The models chain CTEs that
-# PostgreSQL materialises when a model reads them twice; it has no statistics for their rows and
-# estimates a few filters on one as a row or two, then joins them in nested loops: at scale 1
-# (12 months) int_cld_request_waits_computed ran for minutes, 2 s with hash joins. Without nested
-# loops where another join exists, every model is planned as DuckDB runs it.
-PLANNER_OPTIONS = "-c enable_nestloop=off"
 # How the source macros read each entity on DuckDB (the sources' `external_location`).
 ENTITY_FILES = "{root}/raw/{entity}/as_at=*/load=*/*.parquet"
 LEDGER_FILES = "{root}/ledger/*.parquet"
@@ -75,8 +69,7 @@ def build_dsn(settings: Settings) -> str:
 
 
 def profile_environment(dsn: str) -> dict[str, str]:
-    """The profile's `postgres` target's connection parts (dbt_project/profiles.yml), and the
-    build sessions' planner settings (`PLANNER_OPTIONS`)."""
+    """The profile's `postgres` target's connection parts (dbt_project/profiles.yml)."""
     try:
         params = {k: str(v) for k, v in conninfo_to_dict(dsn).items() if v}
     except psycopg.ProgrammingError:
@@ -91,7 +84,6 @@ def profile_environment(dsn: str) -> dict[str, str]:
         "CAREGOV_PG_BUILD_USER": user,
         "CAREGOV_PG_BUILD_PASSWORD": params.get("password") or os.environ.get("PGPASSWORD", ""),
         "CAREGOV_PG_BUILD_DBNAME": params.get("dbname") or os.environ.get("PGDATABASE") or user,
-        "PGOPTIONS": " ".join(filter(None, [os.environ.get("PGOPTIONS"), PLANNER_OPTIONS])),
     }
 
 

@@ -11,7 +11,21 @@
 {%- endmacro %}
 
 
-{#- A table's statistics for the planner, after it is built: PostgreSQL only (post-hook). -#}
+{#- How PostgreSQL plans a model (pre-hook, for the model's own transaction only). The models
+    chain CTEs, which PostgreSQL materialises when a model reads one twice; it has no statistics
+    for their rows, estimates a few filters on one as a row or two and joins them in nested
+    loops: at scale 1 (12 months) int_cld_request_waits_computed ran for minutes, 2 s with hash
+    joins. Only the models' statements: dbt's own catalog queries need nested loops. -#}
+{% macro planner_settings() -%}
+    {%- if target.type == 'postgres' and model.config.materialized != 'view' -%}
+        set local enable_nestloop = off
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A table's statistics for the planner, after it is built: PostgreSQL only (post-hook). A
+    table just created has none until autovacuum comes by, and a join on it can be planned as
+    if it were empty (in a prototype one model ran for more than 9 minutes instead of 0.4 s). -#}
 {% macro analyze_for_planner() -%}
     {%- if target.type == 'postgres' and model.config.materialized in ('table', 'incremental', 'seed') -%}
         analyze {{ this }}
