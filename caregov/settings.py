@@ -222,6 +222,14 @@ class Settings:
         return f"{self.build_council.lower()}_{schema}" if self.build_council else schema
 
     @property
+    def warehouse_build_dsn(self) -> str | None:
+        """A PostgreSQL connection string (`CAREGOV_WAREHOUSE_BUILD_DSN`): the database that
+        `caregov build --engine postgres` (warehouse.portable) builds the same dbt models in,
+        after copying the lake into its `lake` schema. None (the default): no such build; the
+        warehouse is built with DuckDB as always."""
+        return self._env.get("CAREGOV_WAREHOUSE_BUILD_DSN", "").strip() or None
+
+    @property
     def serving_dsn(self) -> str | None:
         """A PostgreSQL connection string (`CAREGOV_SERVING_DSN`): publish then also writes the
         marts into that database, and Superset reads them there through a read-only role.

@@ -121,12 +121,26 @@ def status(settings: Settings) -> int:
 @click.option(
     "--full-refresh", is_flag=True, help="Rebuild incremental models from the whole lake."
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "postgres"]),
+    default="duckdb",
+    show_default=True,
+    help="postgres: a full build of the same models in CAREGOV_WAREHOUSE_BUILD_DSN's database,"
+    " from a copy of the lake; nothing is published (docs/scale-out.md).",
+)
 @click.pass_obj
 @guarded
-def build(settings: Settings, full_refresh: bool) -> int:
+def build(settings: Settings, full_refresh: bool, engine: str) -> int:
     """Run the dbt build and, only if everything passed, publish the serving warehouse."""
     from warehouse.build import build_and_publish
 
+    if engine == "postgres":
+        from warehouse.portable import build_on_postgres
+
+        portable = build_on_postgres(settings)
+        click.echo(portable.describe())
+        return 0 if portable.ok else 2
     result = build_and_publish(settings, full_refresh=full_refresh)
     click.echo(result.describe())
     return 0 if result.ok else 2

@@ -28,22 +28,25 @@ def dbt_python() -> Path:
     return here if (here.parent / "dbt").exists() else PROJECT_ROOT / ".venv" / "bin" / "python"
 
 
-def target_path(settings: Settings) -> Path:
-    """dbt's target folder for this home: compiled SQL, manifest, run results."""
-    return settings.warehouse / "dbt-target"
+def target_path(settings: Settings, target: str | None = None) -> Path:
+    """dbt's target folder for this home: compiled SQL, manifest, run results. A build on
+    another engine than the home's own (`target`, warehouse.portable) has a folder of its own,
+    so it never replaces the artifacts the publish step reads."""
+    return settings.warehouse / ("dbt-target" if target is None else f"dbt-target-{target}")
 
 
-def log_path(settings: Settings) -> Path:
-    return settings.warehouse / "dbt-logs"
+def log_path(settings: Settings, target: str | None = None) -> Path:
+    return settings.warehouse / ("dbt-logs" if target is None else f"dbt-logs-{target}")
 
 
-def run_results_path(settings: Settings) -> Path:
-    return target_path(settings) / "run_results.json"
+def run_results_path(settings: Settings, target: str | None = None) -> Path:
+    return target_path(settings, target) / "run_results.json"
 
 
-def dbt_command(settings: Settings, *args: str) -> list[str]:
+def dbt_command(settings: Settings, *args: str, target: str | None = None) -> list[str]:
     """dbt's own command line for this home, through `warehouse.launcher`, which skips the
-    interpreter's teardown once dbt has finished."""
+    interpreter's teardown once dbt has finished. `target`: another of the profile's targets
+    than the home's own (`dbt_target`), with target and log folders of its own."""
     return [
         str(dbt_python()),
         "-m",
@@ -55,11 +58,11 @@ def dbt_command(settings: Settings, *args: str) -> list[str]:
         "--profiles-dir",
         str(PROFILES_DIR),
         "--target",
-        dbt_target(settings),
+        target or dbt_target(settings),
         "--target-path",
-        str(target_path(settings)),
+        str(target_path(settings, target)),
         "--log-path",
-        str(log_path(settings)),
+        str(log_path(settings, target)),
         *(["--vars", json.dumps(dbt_vars(settings))] if settings.build_council else []),
     ]
 

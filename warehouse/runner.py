@@ -77,7 +77,7 @@ def run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> i
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
-            preexec_fn=functools.partial(_die_with_parent, os.getpid()),
+            preexec_fn=functools.partial(die_with_parent, os.getpid()),
         ) as process,
     ):
         try:
@@ -96,11 +96,11 @@ def run_dbt_build(settings: Settings, full_refresh: bool, scope: list[str]) -> i
         except BaseException:
             # Interrupted (Ctrl-C, SIGTERM from a scheduler): dbt must not live on holding
             # DuckDB's lock on build.duckdb.
-            _stop_group(process)
+            stop_group(process)
             raise
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """In the dbt child, before dbt starts: have the kernel kill it when the build process
     (`parent`) dies, however it dies (Linux's parent-death signal)."""
     if sys.platform.startswith("linux"):
@@ -110,7 +110,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _stop_group(process: subprocess.Popen[str]) -> None:
+def stop_group(process: subprocess.Popen[str]) -> None:
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)

@@ -96,7 +96,7 @@
 
 {#- The versions current_versions compares, with `columns` (default: every lake column): in a
     full build every lake row; in an incremental run the rows loaded since the last run, plus the
-    version the model keeps of each key they touch. -#}
+    version the model keeps of each key they touch, both with the kept table's columns, named. -#}
 {% macro versions_to_compare(relation, key, columns=none) -%}
     {%- if is_incremental() -%}
         {%- set newer = "loaded_at > " ~ last_run_watermark() -%}
@@ -112,11 +112,13 @@
             {%- set kept = columns -%}
         {%- endif -%}
     {%- endif -%}
-    select {{ columns | join(', ') if columns else '*' }} from {{ relation }}
     {%- if is_incremental() %}
-        where {{ newer }}
-    union all by name
+    select {{ kept | join(', ') }} from {{ relation }}
+    where {{ newer }}
+    union all
     select {{ kept | join(', ') }} from {{ this }}
     where {{ key }} in (select {{ key }} from {{ relation }} where {{ newer }})
+    {%- else %}
+    select {{ columns | join(', ') if columns else '*' }} from {{ relation }}
     {%- endif %}
 {%- endmacro %}

@@ -18,10 +18,10 @@
 {% macro display_measure(value, unit) -%}
     case
         when {{ value }} is null then null
-        when {{ unit }} = 'rate' then printf('%.1f%%', {{ value }} * 100)
-        when {{ unit }} = 'count' then format('{:,}', cast(round({{ value }}) as bigint))
-        when {{ unit }} = 'days' then format('{:,.1f}', {{ value }}) || ' days'
-        else format('{:,.2f}', {{ value }})
+        when {{ unit }} = 'rate' then {{ format_number(value ~ ' * 100', '%.1f') }} || '%'
+        when {{ unit }} = 'count' then {{ format_number(round_whole(value), '{:,}') }}
+        when {{ unit }} = 'days' then {{ format_number(value, '{:,.1f}') }} || ' days'
+        else {{ format_number(value, '{:,.2f}') }}
     end
 {%- endmacro %}
 
@@ -35,10 +35,10 @@
         else
             (case when {{ change }} > 0 then '+' when {{ change }} < 0 then '−' else '±' end)
             || case
-                when {{ unit }} = 'rate' then printf('%.1f pp', abs({{ change }}) * 100)
-                when {{ unit }} = 'count' then format('{:,}', cast(round(abs({{ change }})) as bigint))
-                when {{ unit }} = 'days' then format('{:,.1f}', abs({{ change }})) || ' days'
-                else format('{:,.2f}', abs({{ change }}))
+                when {{ unit }} = 'rate' then {{ format_number('abs(' ~ change ~ ') * 100', '%.1f') }} || ' pp'
+                when {{ unit }} = 'count' then {{ format_number(round_whole('abs(' ~ change ~ ')'), '{:,}') }}
+                when {{ unit }} = 'days' then {{ format_number('abs(' ~ change ~ ')', '{:,.1f}') }} || ' days'
+                else {{ format_number('abs(' ~ change ~ ')', '{:,.2f}') }}
             end
     end
 {%- endmacro %}

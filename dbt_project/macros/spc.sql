@@ -245,20 +245,20 @@
     these, so the two cannot drift.
 #}
 {% macro spc_columns() -%}
-    cast(metric_id as varchar) as metric_id,
+    cast(metric_id as {{ dbt.type_string() }}) as metric_id,
     cast(period_end as date) as period_end,
-    cast(value as double) as value,
-    cast(mean as double) as mean,
-    cast(ucl as double) as ucl,
-    cast(lcl as double) as lcl,
+    cast(value as {{ dbt.type_float() }}) as value,
+    cast(mean as {{ dbt.type_float() }}) as mean,
+    cast(ucl as {{ dbt.type_float() }}) as ucl,
+    cast(lcl as {{ dbt.type_float() }}) as lcl,
     cast(special_cause as boolean) as special_cause,
-    cast(rules as varchar) as rules,
+    cast(rules as {{ dbt.type_string() }}) as rules,
     cast(
         {{ spc_variation('point_count', 'value', 'special_cause', 'polarity', 'mean') }}
-        as varchar
+        as {{ dbt.type_string() }}
     ) as variation,
     cast(
         {{ spc_assurance('point_count', 'polarity', 'target', 'ucl', 'lcl') }}
-        as varchar
+        as {{ dbt.type_string() }}
     ) as assurance
 {%- endmacro %}

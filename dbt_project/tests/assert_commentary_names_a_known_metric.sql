@@ -7,7 +7,7 @@ latest as (
 
     select *
     from {{ ref('stg_improvement_plan__notes') }}
-    qualify as_at = max(as_at) over ()
+    where as_at = (select max(notes.as_at) from {{ ref('stg_improvement_plan__notes') }} as notes)
 
 )
 

@@ -47,12 +47,12 @@ pooled as (
 final as (
 
     select
-        cast('REGION' as varchar) as la_code,
+        cast('REGION' as {{ dbt.type_string() }}) as la_code,
         financial_year,
         measure,
         age_band,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
+        cast(numerator as {{ dbt.type_float() }}) as numerator,
+        cast(denominator as {{ dbt.type_float() }}) as denominator,
         case
             when denominator > 0 and measure in ('2B', '2C') then numerator * 100000.0 / denominator
             when denominator > 0 then numerator / denominator

@@ -59,19 +59,19 @@ pooled_waits as (
 final as (
 
     select
-        cast('REGION' as varchar) as la_code,
-        cast(pooled.metric_id as varchar) as metric_id,
+        cast('REGION' as {{ dbt.type_string() }}) as la_code,
+        cast(pooled.metric_id as {{ dbt.type_string() }}) as metric_id,
         cast(pooled.period_end as date) as period_end,
         cast(
             case
                 when pooled.metric_id = 'waiting_median_wait_days' then pooled_waits.median_wait_days
                 when pooled.unit = 'count' then pooled.numerator
                 else pooled.numerator / nullif(pooled.denominator, 0)
-            end as double
+            end as {{ dbt.type_float() }}
         ) as value,
-        cast(pooled.numerator as double) as numerator,
-        cast(pooled.denominator as double) as denominator,
-        cast(pooled.unit as varchar) as unit,
+        cast(pooled.numerator as {{ dbt.type_float() }}) as numerator,
+        cast(pooled.denominator as {{ dbt.type_float() }}) as denominator,
+        cast(pooled.unit as {{ dbt.type_string() }}) as unit,
         pooled.title
     from pooled
     left join pooled_waits

@@ -43,7 +43,7 @@ point_rules as (
 final as (
 
     select
-        cast('REGION' as varchar) as la_code,
+        cast('REGION' as {{ dbt.type_string() }}) as la_code,
         {{ spc_columns() }}
     from point_rules
 

@@ -18,14 +18,14 @@ final as (
         case
             when extract(month from date_month) >= 4
                 then {{ dbt.concat([
-                    "cast(extract(year from date_month) as varchar)",
+                    "cast(extract(year from date_month) as " ~ dbt.type_string() ~ ")",
                     "'-'",
-                    "right(cast(extract(year from date_month) + 1 as varchar), 2)",
+                    "right(cast(extract(year from date_month) + 1 as " ~ dbt.type_string() ~ "), 2)",
                 ]) }}
             else {{ dbt.concat([
-                "cast(extract(year from date_month) - 1 as varchar)",
+                "cast(extract(year from date_month) - 1 as " ~ dbt.type_string() ~ ")",
                 "'-'",
-                "right(cast(extract(year from date_month) as varchar), 2)",
+                "right(cast(extract(year from date_month) as " ~ dbt.type_string() ~ "), 2)",
             ]) }}
         end as financial_year,
         cast(mod(cast(extract(month from date_month) as integer) + 8, 12) + 1 as integer) as period

@@ -112,8 +112,8 @@ in_period as (
             la_code,
             person_key,
             event_type,
-            cast(event_start_date as varchar),
-            case when event_type <> 'Service' then cast(derived_end_date as varchar) end,
+            cast(event_start_date as {{ dbt.type_string() }}),
+            case when event_type <> 'Service' then cast(derived_end_date as {{ dbt.type_string() }}) end,
             client_type,
             case when event_type = 'Request' then request_route_of_access end,
             case when event_type = 'Assessment' then assessment_type end,
@@ -161,11 +161,11 @@ cropped as (
 records as (
 
     select
-        in_period.* exclude (derived_end_date),
+        in_period.*,
         case
             when cropped.load_id is not null then in_period.reference_end
             else in_period.derived_end_date
-        end as derived_end_date
+        end as cropped_end_date
     from in_period
     left join cropped
         on
@@ -183,7 +183,7 @@ ranked as (
             partition by records.event_key
             order by
                 records.reference_end desc,
-                records.derived_end_date desc nulls first,
+                records.cropped_end_date desc nulls first,
                 coalesce(outcomes.outcome_rank, 999) asc,
                 records.loaded_at desc,
                 records.source_row desc
@@ -203,7 +203,7 @@ final as (
         la_person_unique_identifier as la_person_id,
         event_type,
         event_start_date,
-        derived_end_date as event_end_date,
+        cropped_end_date as event_end_date,
         event_end_date as submitted_end_date,
         event_outcome,
         outcome_rank,

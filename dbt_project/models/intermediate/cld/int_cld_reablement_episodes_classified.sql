@@ -90,8 +90,9 @@ episodes as (
         numbered.episode_number,
         min(numbered.event_start_date) as episode_start,
         max(numbered.end_or_open) as episode_end,
-        any_value(episode_outcomes.event_outcome) as episode_outcome,
-        any_value(episode_outcomes.sequel_rank) as episode_outcome_rank
+        -- One outcome row per episode (outcome_order = 1): every row of the group holds it.
+        max(episode_outcomes.event_outcome) as episode_outcome,
+        max(episode_outcomes.sequel_rank) as episode_outcome_rank
     from numbered
     inner join episode_outcomes
         on

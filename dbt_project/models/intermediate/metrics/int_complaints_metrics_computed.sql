@@ -60,27 +60,27 @@ metrics as (
     select
         'complaints_received' as metric_id,
         period_end,
-        cast(received as double) as value,
-        cast(received as double) as numerator,
-        cast(null as double) as denominator,
+        cast(received as {{ dbt.type_float() }}) as value,
+        cast(received as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ dbt.type_float() }}) as denominator,
         'count' as unit
     from received
     union all
     select
         'complaints_ack_within_3wd_rate' as metric_id,
         period_end,
-        cast(acknowledged_in_time as double) / nullif(cast(received as double), 0) as value,
-        cast(coalesce(acknowledged_in_time, 0) as double) as numerator,
-        cast(received as double) as denominator,
+        cast(acknowledged_in_time as {{ dbt.type_float() }}) / nullif(cast(received as {{ dbt.type_float() }}), 0) as value,
+        cast(coalesce(acknowledged_in_time, 0) as {{ dbt.type_float() }}) as numerator,
+        cast(received as {{ dbt.type_float() }}) as denominator,
         'rate' as unit
     from received
     union all
     select
         'complaints_upheld_rate' as metric_id,
         period_end,
-        cast(upheld as double) / nullif(cast(decided as double), 0) as value,
-        cast(coalesce(upheld, 0) as double) as numerator,
-        cast(decided as double) as denominator,
+        cast(upheld as {{ dbt.type_float() }}) / nullif(cast(decided as {{ dbt.type_float() }}), 0) as value,
+        cast(coalesce(upheld, 0) as {{ dbt.type_float() }}) as numerator,
+        cast(decided as {{ dbt.type_float() }}) as denominator,
         'rate' as unit
     from decided
 

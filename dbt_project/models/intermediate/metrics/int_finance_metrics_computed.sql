@@ -73,28 +73,28 @@ metrics as (
     select
         'finance_forecast_variance_pct' as metric_id,
         period_end,
-        cast(forecast_variance as double) / nullif(cast(budget_revised as double), 0) as value,
-        cast(forecast_variance as double) as numerator,
-        cast(budget_revised as double) as denominator,
+        cast(forecast_variance as {{ dbt.type_float() }}) / nullif(cast(budget_revised as {{ dbt.type_float() }}), 0) as value,
+        cast(forecast_variance as {{ dbt.type_float() }}) as numerator,
+        cast(budget_revised as {{ dbt.type_float() }}) as denominator,
         'rate' as unit
     from ledger
     union all
     select
         'finance_avg_days_to_pay' as metric_id,
         period_end,
-        cast(total_days_to_pay as double) / nullif(cast(invoices_paid as double), 0) as value,
-        cast(coalesce(total_days_to_pay, 0) as double) as numerator,
-        cast(invoices_paid as double) as denominator,
+        cast(total_days_to_pay as {{ dbt.type_float() }}) / nullif(cast(invoices_paid as {{ dbt.type_float() }}), 0) as value,
+        cast(coalesce(total_days_to_pay, 0) as {{ dbt.type_float() }}) as numerator,
+        cast(invoices_paid as {{ dbt.type_float() }}) as denominator,
         'days' as unit
     from payment_counts
     union all
     select
         'finance_paid_within_30d_rate' as metric_id,
         period_end,
-        cast(undisputed_paid_within_30d as double)
-        / nullif(cast(undisputed_paid as double), 0) as value,
-        cast(coalesce(undisputed_paid_within_30d, 0) as double) as numerator,
-        cast(coalesce(undisputed_paid, 0) as double) as denominator,
+        cast(undisputed_paid_within_30d as {{ dbt.type_float() }})
+        / nullif(cast(undisputed_paid as {{ dbt.type_float() }}), 0) as value,
+        cast(coalesce(undisputed_paid_within_30d, 0) as {{ dbt.type_float() }}) as numerator,
+        cast(coalesce(undisputed_paid, 0) as {{ dbt.type_float() }}) as denominator,
         'rate' as unit
     from payment_counts
 

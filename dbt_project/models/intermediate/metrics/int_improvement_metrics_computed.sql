@@ -26,19 +26,19 @@ metrics as (
     select
         'improvement_actions_complete_rate' as metric_id,
         period_end,
-        cast(complete_actions as double)
-        / nullif(cast(open_or_complete_actions as double), 0) as value,
-        cast(complete_actions as double) as numerator,
-        cast(open_or_complete_actions as double) as denominator,
+        cast(complete_actions as {{ dbt.type_float() }})
+        / nullif(cast(open_or_complete_actions as {{ dbt.type_float() }}), 0) as value,
+        cast(complete_actions as {{ dbt.type_float() }}) as numerator,
+        cast(open_or_complete_actions as {{ dbt.type_float() }}) as denominator,
         'rate' as unit
     from action_counts
     union all
     select
         'improvement_actions_overdue' as metric_id,
         period_end,
-        cast(overdue_actions as double) as value,
-        cast(overdue_actions as double) as numerator,
-        cast(null as double) as denominator,
+        cast(overdue_actions as {{ dbt.type_float() }}) as value,
+        cast(overdue_actions as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ dbt.type_float() }}) as denominator,
         'count' as unit
     from action_counts
 

@@ -77,45 +77,45 @@ metrics as (
     select
         'waiting_awaiting_assessment' as metric_id,
         period_end,
-        cast(awaiting_assessment as double) as value,
-        cast(awaiting_assessment as double) as numerator,
-        cast(null as double) as denominator,
+        cast(awaiting_assessment as {{ dbt.type_float() }}) as value,
+        cast(awaiting_assessment as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ dbt.type_float() }}) as denominator,
         'count' as unit
     from waiting_counts
     union all
     select
         'waiting_awaiting_assessment_over_6m' as metric_id,
         period_end,
-        cast(awaiting_assessment_over_6m as double) as value,
-        cast(awaiting_assessment_over_6m as double) as numerator,
-        cast(null as double) as denominator,
+        cast(awaiting_assessment_over_6m as {{ dbt.type_float() }}) as value,
+        cast(awaiting_assessment_over_6m as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ dbt.type_float() }}) as denominator,
         'count' as unit
     from waiting_counts
     union all
     select
         'waiting_awaiting_ot_assessment' as metric_id,
         period_end,
-        cast(awaiting_ot_assessment as double) as value,
-        cast(awaiting_ot_assessment as double) as numerator,
-        cast(null as double) as denominator,
+        cast(awaiting_ot_assessment as {{ dbt.type_float() }}) as value,
+        cast(awaiting_ot_assessment as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ dbt.type_float() }}) as denominator,
         'count' as unit
     from waiting_counts
     union all
     select
         'waiting_median_wait_days' as metric_id,
         period_end,
-        cast(median_wait_days as double) as value,
-        cast(null as double) as numerator,
-        cast(waiting_assessments as double) as denominator,
+        cast(median_wait_days as {{ dbt.type_float() }}) as value,
+        cast(null as {{ dbt.type_float() }}) as numerator,
+        cast(waiting_assessments as {{ dbt.type_float() }}) as denominator,
         'days' as unit
     from waiting_counts
     union all
     select
         'waiting_overdue_reviews' as metric_id,
         period_end,
-        cast(overdue_reviews as double) as value,
-        cast(overdue_reviews as double) as numerator,
-        cast(null as double) as denominator,
+        cast(overdue_reviews as {{ dbt.type_float() }}) as value,
+        cast(overdue_reviews as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ dbt.type_float() }}) as denominator,
         'count' as unit
     from overdue_counts
 

@@ -97,9 +97,9 @@ final as (
     select
         metric_id,
         period_end,
-        cast(numerator as double) / nullif(cast(denominator as double), 0) as value,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
+        cast(numerator as {{ dbt.type_float() }}) / nullif(cast(denominator as {{ dbt.type_float() }}), 0) as value,
+        cast(numerator as {{ dbt.type_float() }}) as numerator,
+        cast(denominator as {{ dbt.type_float() }}) as denominator,
         'rate' as unit
     from metrics
 

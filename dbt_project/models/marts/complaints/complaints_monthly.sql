@@ -114,14 +114,14 @@ final as (
         {{ code_label('complaint_procedure', 'grid.procedure') }} as procedure_label,
         coalesce(received.received, 0) as received,
         coalesce(received.acknowledged_in_time, 0) as acknowledged_in_time,
-        cast(received.acknowledged_in_time as double)
-        / nullif(cast(received.received as double), 0) as acknowledged_in_time_rate,
+        cast(received.acknowledged_in_time as {{ dbt.type_float() }})
+        / nullif(cast(received.received as {{ dbt.type_float() }}), 0) as acknowledged_in_time_rate,
         coalesce(responded.responded, 0) as responded,
         coalesce(responded.responded_by_agreed_date, 0) as responded_by_agreed_date,
         coalesce(closed.closed, 0) as closed,
         coalesce(closed.decided, 0) as decided,
         coalesce(closed.upheld, 0) as upheld,
-        cast(closed.upheld as double) / nullif(cast(closed.decided as double), 0) as upheld_rate,
+        cast(closed.upheld as {{ dbt.type_float() }}) / nullif(cast(closed.decided as {{ dbt.type_float() }}), 0) as upheld_rate,
         coalesce(closed.referred_to_ombudsman, 0) as referred_to_ombudsman,
         coalesce(closed.ombudsman_upheld, 0) as ombudsman_upheld
     from grid

@@ -28,11 +28,11 @@ loads as (
 judged as (
 
     select
-        cast(entities.entity as varchar) as entity,
-        cast(entities.source as varchar) as source,
+        cast(entities.entity as {{ dbt.type_string() }}) as entity,
+        cast(entities.source as {{ dbt.type_string() }}) as source,
         {{ code_label('entity', 'entities.entity') }} as entity_label,
         {{ code_label('source', 'entities.source') }} as source_label,
-        cast(entities.kind as varchar) as kind,
+        cast(entities.kind as {{ dbt.type_string() }}) as kind,
         loads.last_as_at,
         loads.last_loaded_at,
         coalesce(loads.files_loaded, 0) as files_loaded,

@@ -35,7 +35,7 @@ categories as (
         service_category,
         count(*) as invoices_paid,
         sum(amount_gross) as amount_paid,
-        avg(cast(days_to_pay as double)) as mean_days_to_pay,
+        avg(cast(days_to_pay as {{ dbt.type_float() }})) as mean_days_to_pay,
         count(case when days_to_pay <= 30 then 1 end) as paid_1_30_days,
         count(case when days_to_pay between 31 and 60 then 1 end) as paid_31_60_days,
         count(case when days_to_pay >= 61 then 1 end) as paid_61_plus_days,
@@ -56,11 +56,11 @@ final as (
         invoices_paid,
         amount_paid,
         mean_days_to_pay,
-        cast(paid_1_30_days as double) / invoices_paid as pct_paid_1_30_days,
-        cast(paid_31_60_days as double) / invoices_paid as pct_paid_31_60_days,
-        cast(paid_61_plus_days as double) / invoices_paid as pct_paid_61_plus_days,
+        cast(paid_1_30_days as {{ dbt.type_float() }}) / invoices_paid as pct_paid_1_30_days,
+        cast(paid_31_60_days as {{ dbt.type_float() }}) / invoices_paid as pct_paid_31_60_days,
+        cast(paid_61_plus_days as {{ dbt.type_float() }}) / invoices_paid as pct_paid_61_plus_days,
         undisputed_paid,
-        cast(undisputed_paid_within_30d as double) / nullif(cast(undisputed_paid as double), 0)
+        cast(undisputed_paid_within_30d as {{ dbt.type_float() }}) / nullif(cast(undisputed_paid as {{ dbt.type_float() }}), 0)
             as undisputed_paid_within_30d_rate
     from categories
 

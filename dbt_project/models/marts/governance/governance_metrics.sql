@@ -41,12 +41,12 @@ metrics as (
 final as (
 
     select
-        cast(metrics.metric_id as varchar) as metric_id,
+        cast(metrics.metric_id as {{ dbt.type_string() }}) as metric_id,
         cast(metrics.period_end as date) as period_end,
-        cast(metrics.value as double) as value,
-        cast(metrics.numerator as double) as numerator,
-        cast(metrics.denominator as double) as denominator,
-        cast(metrics.unit as varchar) as unit,
+        cast(metrics.value as {{ dbt.type_float() }}) as value,
+        cast(metrics.numerator as {{ dbt.type_float() }}) as numerator,
+        cast(metrics.denominator as {{ dbt.type_float() }}) as denominator,
+        cast(metrics.unit as {{ dbt.type_string() }}) as unit,
         catalogue.title
     from metrics
     left join {{ ref('metric_catalogue') }} as catalogue

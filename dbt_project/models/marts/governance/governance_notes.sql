@@ -13,7 +13,7 @@ latest as (
 
     select *
     from notes
-    qualify as_at = max(as_at) over ()
+    where as_at = (select max(latest_as_at.as_at) from notes as latest_as_at)
 
 ),
 

@@ -12,7 +12,7 @@ latest as (
 
     select *
     from actions
-    qualify as_at = max(as_at) over ()
+    where as_at = (select max(latest_as_at.as_at) from actions as latest_as_at)
 
 ),
 

@@ -20,7 +20,7 @@ final as (
         count(*) as actions,
         count(case when is_overdue then 1 end) as overdue_actions,
         cast(sum(slippage_days) as bigint) as total_slippage_days,
-        avg(cast(slippage_days as double)) as mean_slippage_days,
+        avg(cast(slippage_days as {{ dbt.type_float() }})) as mean_slippage_days,
         count(case when slippage_days > 0 then 1 end) as slipped_actions
     from actions
     group by as_at, plan_name, cqc_quality_statement, status

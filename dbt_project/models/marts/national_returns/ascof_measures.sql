@@ -179,12 +179,12 @@ final as (
         figures.financial_year,
         figures.measure,
         figures.age_band,
-        cast(figures.numerator as double) as numerator,
-        cast(figures.denominator as double) as denominator,
+        cast(figures.numerator as {{ dbt.type_float() }}) as numerator,
+        cast(figures.denominator as {{ dbt.type_float() }}) as denominator,
         case
             when figures.denominator > 0 and figures.measure in ('2B', '2C')
                 then figures.numerator * 100000.0 / figures.denominator
-            when figures.denominator > 0 then cast(figures.numerator as double) / figures.denominator
+            when figures.denominator > 0 then cast(figures.numerator as {{ dbt.type_float() }}) / figures.denominator
         end as value,
         case when figures.measure in ('2B', '2C') then 'per_100k' else 'rate' end as unit,
         definitions.title as measure_title,

@@ -28,32 +28,40 @@ quarters as (
 completed as (
 
     select
-        quarters.quarter_start,
-        quarters.quarter_end,
-        case events.event_type
-            when 'Request' then 'requests'
-            when 'Assessment' then 'assessments'
-            else 'reviews'
-        end as activity,
-        case events.event_type
-            when 'Request' then coalesce(events.request_route_of_access, 'Not known')
-            when 'Assessment' then coalesce(events.assessment_type, 'Not known')
-            else
-                case
-                    when events.review_reason ilike 'unplanned%' then 'Unplanned'
-                    when events.review_reason ilike 'planned%' then 'Planned'
-                    else 'Not known'
-                end
-        end as category,
-        case
-            when events.event_type = 'Review' then coalesce(events.review_reason, 'Not known')
-            else coalesce(events.event_outcome, 'Not known')
-        end as detail,
+        quarter_start,
+        quarter_end,
+        activity,
+        category,
+        detail,
         count(*) as activity_count
-    from events
-    inner join quarters on events.event_end_date between quarters.quarter_start and quarters.quarter_end
-    where events.event_type in ('Request', 'Assessment', 'Review')
-    group by all
+    from (
+        select
+            quarters.quarter_start,
+            quarters.quarter_end,
+            case events.event_type
+                when 'Request' then 'requests'
+                when 'Assessment' then 'assessments'
+                else 'reviews'
+            end as activity,
+            case events.event_type
+                when 'Request' then coalesce(events.request_route_of_access, 'Not known')
+                when 'Assessment' then coalesce(events.assessment_type, 'Not known')
+                else
+                    case
+                        when events.review_reason ilike 'unplanned%' then 'Unplanned'
+                        when events.review_reason ilike 'planned%' then 'Planned'
+                        else 'Not known'
+                    end
+            end as category,
+            case
+                when events.event_type = 'Review' then coalesce(events.review_reason, 'Not known')
+                else coalesce(events.event_outcome, 'Not known')
+            end as detail
+        from events
+        inner join quarters on events.event_end_date between quarters.quarter_start and quarters.quarter_end
+        where events.event_type in ('Request', 'Assessment', 'Review')
+    ) as classified
+    group by quarter_start, quarter_end, activity, category, detail
 
 ),
 
@@ -88,22 +96,38 @@ long_term_at_quarter_end as (
 
 people_at_quarter_end as (
 
+    -- Each person's highest setting (the service type of the lowest setting rank) and, on
+    -- community support, the first way it is delivered in the order below; a tie between
+    -- unranked values goes to the first in alphabetical order.
     select
-        at_end.quarter_start,
-        at_end.quarter_end,
-        at_end.person_key,
-        arg_min(at_end.service_type, at_end.setting_rank) as setting,
-        arg_min(
-            at_end.delivery,
-            case at_end.delivery
-                when 'Direct payment' then 1
-                when 'CASSR managed personal budget' then 2
-                when 'CASSR commissioned support' then 3
+        quarter_start,
+        quarter_end,
+        person_key,
+        case min(setting_rank)
+            when 1 then 'Long term support: Nursing care'
+            when 2 then 'Long term support: Residential care'
+            when 3 then 'Long term support: Community'
+            else min(service_type)
+        end as setting,
+        case min(community_delivery_rank)
+            when 1 then 'Direct payment'
+            when 2 then 'CASSR managed personal budget'
+            when 3 then 'CASSR commissioned support'
+            when 4 then min(case when setting_rank = 3 then delivery end)
+        end as community_delivery
+    from (
+        select
+            *,
+            case
+                when setting_rank <> 3 then null
+                when delivery = 'Direct payment' then 1
+                when delivery = 'CASSR managed personal budget' then 2
+                when delivery = 'CASSR commissioned support' then 3
                 else 4
-            end
-        ) filter (where at_end.setting_rank = 3) as community_delivery
-    from long_term_at_quarter_end as at_end
-    group by at_end.quarter_start, at_end.quarter_end, at_end.person_key
+            end as community_delivery_rank
+        from long_term_at_quarter_end
+    ) as at_end
+    group by quarter_start, quarter_end, person_key
 
 ),
 
@@ -119,7 +143,7 @@ caseload as (
     from people_at_quarter_end as at_end
     left join {{ ref('int_cld_people_current') }} as people
         on at_end.person_key = people.person_key
-    group by all
+    group by at_end.quarter_start, at_end.quarter_end, at_end.setting, coalesce(people.primary_support_reason, 'Not known')
 
 ),
 
@@ -134,7 +158,7 @@ direct_payments as (
         count(*) as activity_count
     from people_at_quarter_end
     where setting = 'Long term support: Community'
-    group by all
+    group by quarter_start, quarter_end, community_delivery
 
 ),
 

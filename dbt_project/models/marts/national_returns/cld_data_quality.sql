@@ -15,11 +15,8 @@ submissions as (
 
 checks as (
 
-    select
-        load_id,
-        cast(cast(reason_counts as json) as map (varchar, bigint)) as counts
-    from submissions
-    where reason_counts is not null
+    -- reason_counts: a JSON object of rows failing per "column: rule".
+    {{ json_count_entries('submissions', 'load_id', 'reason_counts') }}
 
 ),
 
@@ -27,9 +24,9 @@ per_check as (
 
     select
         load_id,
-        split_part(unnest(map_keys(counts)), ': ', 1) as check_column,
-        split_part(unnest(map_keys(counts)), ': ', 2) as check_rule,
-        unnest(map_values(counts)) as rows_failing
+        split_part(entry_key, ': ', 1) as check_column,
+        split_part(entry_key, ': ', 2) as check_rule,
+        entry_count as rows_failing
     from checks
     union all
     select
@@ -59,7 +56,7 @@ checked as (
         end as check_rule,
         cast(per_check.rows_failing as integer) as rows_failing,
         case
-            when submissions.rows_in > 0 then cast(per_check.rows_failing as double) / submissions.rows_in
+            when submissions.rows_in > 0 then cast(per_check.rows_failing as {{ dbt.type_float() }}) / submissions.rows_in
         end as share_failing
     from per_check
     inner join submissions on per_check.load_id = submissions.load_id

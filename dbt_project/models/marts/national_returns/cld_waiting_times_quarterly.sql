@@ -38,8 +38,8 @@ final as (
         measure,
         age_band,
         cast(count(*) as integer) as requests,
-        cast(percentile_cont(0.5) within group (order by wait_days) as double) as median_days,
-        round(percentile_cont(0.9) within group (order by wait_days), 1) as p90_days
+        cast(percentile_cont(0.5) within group (order by wait_days) as {{ dbt.type_float() }}) as median_days,
+        {{ round_to('percentile_cont(0.9) within group (order by wait_days)', 1) }} as p90_days
     from measured
     group by quarter_start, measure, age_band
 

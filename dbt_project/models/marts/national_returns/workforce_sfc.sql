@@ -25,10 +25,10 @@ workplace_lists as (
 
     select
         as_at,
-        string_split(alljobroles, ';') as role_list,
-        string_split(starters, ';') as starter_list,
-        string_split(leavers, ';') as leaver_list,
-        string_split(vacancies, ';') as vacancy_list
+        {{ split_list('alljobroles', "';'") }} as role_list,
+        {{ split_list('starters', "';'") }} as starter_list,
+        {{ split_list('leavers', "';'") }} as leaver_list,
+        {{ split_list('vacancies', "';'") }} as vacancy_list
     from {{ ref('int_asc_wds_workplaces_current') }}
     where alljobroles is not null
 
@@ -42,8 +42,8 @@ role_counts as (
         cast(workplace_lists.starter_list[slots.slot] as integer) as starters,
         cast(workplace_lists.leaver_list[slots.slot] as integer) as leavers,
         cast(workplace_lists.vacancy_list[slots.slot] as integer) as vacancies
-    from workplace_lists,
-        unnest(range(1, len(workplace_lists.role_list) + 1)) as slots (slot)
+    from workplace_lists
+    cross join {{ list_positions('workplace_lists.role_list', 'slots', 'slot') }}
 
 ),
 
@@ -160,17 +160,17 @@ final as (
         figures.as_at,
         case
             when figures.is_council then 'All'
-            else coalesce(job_roles.job_role, {{ dbt.concat(["'Job role '", "cast(figures.main_job_role_code as varchar)"]) }})
+            else coalesce(job_roles.job_role, {{ dbt.concat(["'Job role '", "cast(figures.main_job_role_code as " ~ dbt.type_string() ~ ")"]) }})
         end as job_role,
         figures.main_job_role_code,
         cast(figures.workers as integer) as perm_temp_workers,
         cast(figures.starters as integer) as starters_12m,
         cast(figures.leavers as integer) as leavers_12m,
         cast(figures.vacancies as integer) as vacancies,
-        cast(figures.leavers as double) / nullif(figures.workers, 0) as turnover_rate,
-        cast(figures.starters as double) / nullif(figures.workers, 0) as starters_rate,
-        cast(figures.vacancies as double) / nullif(figures.workers + figures.vacancies, 0) as vacancy_rate,
-        cast(figures.mean_days_sick as double) as mean_days_sick,
+        cast(figures.leavers as {{ dbt.type_float() }}) / nullif(figures.workers, 0) as turnover_rate,
+        cast(figures.starters as {{ dbt.type_float() }}) / nullif(figures.workers, 0) as starters_rate,
+        cast(figures.vacancies as {{ dbt.type_float() }}) / nullif(figures.workers + figures.vacancies, 0) as vacancy_rate,
+        cast(figures.mean_days_sick as {{ dbt.type_float() }}) as mean_days_sick,
         case when figures.is_council then caregov_rates.turnover_rate end as caregov_turnover_rate_12m,
         case when figures.is_council then caregov_rates.vacancy_rate end as caregov_vacancy_rate
     from figures

@@ -100,16 +100,16 @@ final as (
         {{ suppress('combined.starters_12m', 'combined.staff_in_post', 10) }} as starters_12m,
         {{ suppress('combined.leavers_12m', 'combined.staff_in_post', 10) }} as leavers_12m,
         {{ suppress(
-            'cast(combined.leavers_12m as double)'
-            ~ ' / nullif(cast(combined.directly_employed_in_post as double), 0)',
+            'cast(combined.leavers_12m as ' ~ dbt.type_float() ~ ')'
+            ~ ' / nullif(cast(combined.directly_employed_in_post as ' ~ dbt.type_float() ~ '), 0)',
             'combined.staff_in_post', 10) }} as turnover_rate_12m,
         {{ suppress(
-            'cast(combined.agency_in_post as double) / nullif(cast(combined.staff_in_post as double), 0)',
+            'cast(combined.agency_in_post as ' ~ dbt.type_float() ~ ') / nullif(cast(combined.staff_in_post as ' ~ dbt.type_float() ~ '), 0)',
             'combined.staff_in_post', 10) }} as agency_rate,
-        {{ suppress('round(combined.wte, 2)', 'combined.staff_in_post', 10) }} as wte,
+        {{ suppress(round_to('combined.wte', 2), 'combined.staff_in_post', 10) }} as wte,
         combined.established_posts,
         combined.vacant_posts,
-        cast(combined.vacant_posts as double) / nullif(cast(combined.established_posts as double), 0)
+        cast(combined.vacant_posts as {{ dbt.type_float() }}) / nullif(cast(combined.established_posts as {{ dbt.type_float() }}), 0)
             as vacancy_rate
     from combined
     left join teams on combined.team_id = teams.team_id

@@ -11,19 +11,19 @@ source as (
 final as (
 
     select
-        cast(invoice_id as varchar) as invoice_id,
-        cast(supplier_id as varchar) as supplier_id,
-        cast(supplier_name as varchar) as supplier_name,
-        cast(service_category as varchar) as service_category,
+        cast(invoice_id as {{ dbt.type_string() }}) as invoice_id,
+        cast(supplier_id as {{ dbt.type_string() }}) as supplier_id,
+        cast(supplier_name as {{ dbt.type_string() }}) as supplier_name,
+        cast(service_category as {{ dbt.type_string() }}) as service_category,
         cast(invoice_date as date) as invoice_date,
         cast(invoice_received_date as date) as invoice_received_date,
         cast(validated_date as date) as validated_date,
         cast(payment_date as date) as payment_date,
         cast(amount_gross as decimal(18, 2)) as amount_gross,
         cast(disputed as boolean) as disputed,
-        cast(_load_id as varchar) as load_id,
+        cast(_load_id as {{ dbt.type_string() }}) as load_id,
         cast(_as_at as date) as as_at,
-        cast(_source_file as varchar) as source_file,
+        cast(_source_file as {{ dbt.type_string() }}) as source_file,
         cast(_source_row as bigint) as source_row,
         cast(_loaded_at as timestamp) as loaded_at
     from source
