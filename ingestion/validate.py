@@ -253,8 +253,10 @@ def stage_query(
         needs_trim = f"starts_with({source}, ' ') OR ends_with({source}, ' ')"
         if not ascii_only:
             needs_trim += f" OR strlen({source}) <> length({source})"
-        trimmed = f"CASE WHEN {needs_trim} THEN trim({source}) ELSE {source} END"
-        raws.append(f"NULLIF({trimmed}, '') AS {_q('r_' + column.name)}")
+        # The readers give null for an empty value (a CSV's `""` too), so only a trimmed value
+        # can be empty: NULLIF on those alone, not a second CASE on every value of every column.
+        trimmed = f"CASE WHEN {needs_trim} THEN NULLIF(trim({source}), '') ELSE {source} END"
+        raws.append(f"{trimmed} AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]
     checks = _checks(entity, as_at_sql)
     # No COALESCE(…, false) needed: CASE WHEN takes a null condition as false, and in an OR a
