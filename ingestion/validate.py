@@ -271,10 +271,12 @@ def stage_query(
     raws = []
     for column in entity.columns:
         source = f"src.{_q(column.name)}" if column.name in present else "CAST(NULL AS VARCHAR)"
-        # trim() copies every value; most are ASCII with no space to trim. trim() also takes
+        # trim() copies every value; most are ASCII with no space to trim. A value starting
+        # with a space sorts before '!' (so does one starting with a control character, which
+        # trim() leaves as it is): a comparison, cheaper than starts_with(). trim() also takes
         # Unicode spaces, which only a value with a non-ASCII character (strlen <> length,
         # a count of characters that reads the whole value) can hold.
-        needs_trim = f"starts_with({source}, ' ') OR ends_with({source}, ' ')"
+        needs_trim = f"{source} < '!' OR ends_with({source}, ' ')"
         if not ascii_only:
             needs_trim += f" OR strlen({source}) <> length({source})"
         # The readers give null for an empty value (a CSV's `""` too), so only a trimmed value

@@ -110,3 +110,17 @@ def test_empty_quoted_empty_and_blank_values_are_all_missing(
         ("105", "team_id", "required"), ("106", "team_id", "required"),
         ("107", "team_id", "required"),
     ]  # fmt: skip
+
+
+def test_a_value_starting_with_a_tab_is_kept_as_delivered(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Only spaces are trimmed: a value starting with a tab (which the query's cheap test for an
+    edge space also picks out) reaches the lake as delivered."""
+    path = tmp_path / "cm_events_2024-03-31.csv"
+    line = 'E1,P1,Request,open,2024-01-02,Community / other route,"\tT1"\n'
+    path.write_bytes((SHORT_HEADER + line).encode())
+    outcome = ingest_file(settings, path)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 1, 0)
+    (row,) = lake_rows(settings, "cm_events")
+    assert row["team_id"] == "\tT1"
