@@ -69,37 +69,46 @@ def nhs_digits_sql(raw: str) -> str:
     )
 
 
-def nhs_valid_sql(digits: str) -> str:
-    """True when `digits` is ten digits passing the modulus-11 check digit. The weights apply to
-    the digits of the number read as an integer (arithmetic, not nine substrings per row)."""
-    number = f"TRY_CAST({digits} AS BIGINT)"
+def nhs_number_sql(raw: str) -> str:
+    """The NHS number in `raw` as an integer, or null unless its digits (`nhs_digits_sql`) are
+    ten. The validator computes it once per row, as a column of its own, for `nhs_valid_sql`."""
+    digits = nhs_digits_sql(raw)
+    return f"CASE WHEN regexp_full_match({digits}, '[0-9]{{10}}') THEN CAST({digits} AS BIGINT) END"
+
+
+def nhs_valid_sql(number: str) -> str:
+    """True when `number` (a column of `nhs_number_sql`) passes the modulus-11 check digit.
+
+    The weights apply to the digits of the integer (arithmetic, not nine substrings per row).
+    `number` is a column, not the text's expression: the check names it eleven times, and DuckDB
+    does not share repeated work inside a condition, so an expression would parse the text
+    eleven times per row (the largest single cost of validating a CLD submission). A computed
+    check digit of 10 means an invalid number; it never equals a last digit, so one comparison
+    decides both.
+    """
     weighted = " + ".join(f"({number} // {10 ** (10 - i)}) % 10 * {11 - i}" for i in range(1, 10))
-    check = f"(11 - (({weighted}) % 11)) % 11"
-    return (
-        f"(regexp_full_match({digits}, '[0-9]{{10}}')"
-        f" AND {check} <> 10 AND {check} = {number} % 10)"
-    )
+    return f"({number} IS NOT NULL AND (11 - (({weighted}) % 11)) % 11 = {number} % 10)"
 
 
-def _age(date_of_birth: str, as_at: str) -> str:
+def age_sql(date_of_birth: str, as_at: str) -> str:
+    """Age in whole years at the as-at date (null without a date of birth)."""
     return f"date_sub('year', {date_of_birth}, {as_at})"
 
 
-def workforce_age_band_sql(date_of_birth: str, as_at: str) -> str:
-    """hr_workers: <25, 25-34, 35-44, 45-54, 55-64, 65+ at the as-at date."""
-    age = _age(date_of_birth, as_at)
+def workforce_age_band_sql(age: str) -> str:
+    """hr_workers: <25, 25-34, 35-44, 45-54, 55-64, 65+, from `age` (a column of `age_sql`: the
+    bands name it at each edge)."""
     return (
-        f"CASE WHEN {date_of_birth} IS NULL THEN NULL WHEN {age} < 25 THEN '<25'"
+        f"CASE WHEN {age} IS NULL THEN NULL WHEN {age} < 25 THEN '<25'"
         f" WHEN {age} < 35 THEN '25-34' WHEN {age} < 45 THEN '35-44'"
         f" WHEN {age} < 55 THEN '45-54' WHEN {age} < 65 THEN '55-64' ELSE '65+' END"
     )
 
 
-def person_age_band_sql(date_of_birth: str, as_at: str) -> str:
-    """cm_people: 0-17, 18-24, 25-64, 65-74, 75-84, 85+ at the as-at date."""
-    age = _age(date_of_birth, as_at)
+def person_age_band_sql(age: str) -> str:
+    """cm_people: 0-17, 18-24, 25-64, 65-74, 75-84, 85+, from `age` (a column of `age_sql`)."""
     return (
-        f"CASE WHEN {date_of_birth} IS NULL THEN NULL WHEN {age} < 18 THEN '0-17'"
+        f"CASE WHEN {age} IS NULL THEN NULL WHEN {age} < 18 THEN '0-17'"
         f" WHEN {age} < 25 THEN '18-24' WHEN {age} < 65 THEN '25-64'"
         f" WHEN {age} < 75 THEN '65-74' WHEN {age} < 85 THEN '75-84' ELSE '85+' END"
     )

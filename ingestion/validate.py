@@ -173,7 +173,7 @@ def _checks(entity: Entity, as_at_sql: str) -> list[tuple[str, str, str, str]]:
         if column.published:
             checks.extend(_published_checks(raw, name))
         if column.pii == "nhs_pseudonym":
-            condition = f"{raw} IS NOT NULL AND NOT {pii.nhs_valid_sql(pii.nhs_digits_sql(raw))}"
+            condition = f"{raw} IS NOT NULL AND NOT {pii.nhs_valid_sql(_nhs_number(column))}"
             message = f"{name} is not a valid NHS number (modulus-11 check)"
             checks.append((condition, name, "nhs_number", message))
     for rule in entity.rules:
@@ -205,7 +205,31 @@ def _either(things: list[str]) -> str:
     return ", ".join(things[:-1]) + " or " + things[-1]
 
 
-def _lake_columns(entity: Entity, as_at: str) -> list[str]:
+def _nhs_number(column: Column) -> str:
+    return _q(column.name + "_as_number")
+
+
+def _age(column: Column) -> str:
+    return _q(column.name + "_age")
+
+
+def _derived(entity: Entity, as_at: str) -> list[str]:
+    """SELECT items over `raw` for values that a check or a lake column names several times: an
+    NHS number as an integer (the modulus-11 check reads it eleven times) and an age at the
+    as-at date (each age band's edge). Written out at each mention instead, DuckDB computes
+    them again each time (it shares no work inside a CASE or a condition); as columns they are
+    computed once per row."""
+    items = []
+    for column in entity.columns:
+        raw = _q("r_" + column.name)
+        if column.pii == "nhs_pseudonym":
+            items.append(f"{pii.nhs_number_sql(raw)} AS {_nhs_number(column)}")
+        elif column.pii in ("age_band", "birth_year"):
+            items.append(f"{pii.age_sql(_typed(column, raw), as_at)} AS {_age(column)}")
+    return items
+
+
+def _lake_columns(entity: Entity) -> list[str]:
     """SELECT items giving the lake columns after the PII rules (docs/interfaces.md).
 
     Pseudonymised columns still hold the (trimmed) identifier here; the lake writer replaces
@@ -221,10 +245,10 @@ def _lake_columns(entity: Entity, as_at: str) -> list[str]:
         elif column.pii == "postcode_district":
             items.append(f"{pii.postcode_district_sql(typed)} AS postcode_district")
         elif column.pii == "age_band":
-            items.append(f"{pii.workforce_age_band_sql(typed, as_at)} AS age_band")
+            items.append(f"{pii.workforce_age_band_sql(_age(column))} AS age_band")
         elif column.pii == "birth_year":
             items.append(f"CAST(year({typed}) AS INTEGER) AS birth_year")
-            items.append(f"{pii.person_age_band_sql(typed, as_at)} AS age_band")
+            items.append(f"{pii.person_age_band_sql(_age(column))} AS age_band")
     return items
 
 
@@ -247,15 +271,20 @@ def stage_query(
     raws = []
     for column in entity.columns:
         source = f"src.{_q(column.name)}" if column.name in present else "CAST(NULL AS VARCHAR)"
-        # trim() copies every value; most are ASCII with no space to trim. trim() also takes
+        # trim() copies every value; most are ASCII with no space to trim. A value starting
+        # with a space sorts before '!' (so does one starting with a control character, which
+        # trim() leaves as it is): a comparison, cheaper than starts_with(). trim() also takes
         # Unicode spaces, which only a value with a non-ASCII character (strlen <> length,
         # a count of characters that reads the whole value) can hold.
-        needs_trim = f"starts_with({source}, ' ') OR ends_with({source}, ' ')"
+        needs_trim = f"{source} < '!' OR ends_with({source}, ' ')"
         if not ascii_only:
             needs_trim += f" OR strlen({source}) <> length({source})"
-        trimmed = f"CASE WHEN {needs_trim} THEN trim({source}) ELSE {source} END"
-        raws.append(f"NULLIF({trimmed}, '') AS {_q('r_' + column.name)}")
+        # The readers give null for an empty value (a CSV's `""` too), so only a trimmed value
+        # can be empty: NULLIF on those alone, not a second CASE on every value of every column.
+        trimmed = f"CASE WHEN {needs_trim} THEN NULLIF(trim({source}), '') ELSE {source} END"
+        raws.append(f"{trimmed} AS {_q('r_' + column.name)}")
     typed = [f"{_typed(c, _q('r_' + c.name))} AS {_q(c.name)}" for c in entity.columns]
+    typed += _derived(entity, as_at_sql)
     checks = _checks(entity, as_at_sql)
     # No COALESCE(…, false) needed: CASE WHEN takes a null condition as false, and in an OR a
     # null only matters when nothing is true.
@@ -279,7 +308,7 @@ def stage_query(
         typed AS (SELECT *, {", ".join(typed)},
                          hash({", ".join(_q("r_" + c.name) for c in entity.columns)})
                          AS {row_hash} FROM raw)
-        SELECT {", ".join(_lake_columns(entity, as_at_sql))}, _source_row,
+        SELECT {", ".join(_lake_columns(entity))}, _source_row,
                {key_hash} AS _key_hash, {row_hash} AS _row_hash,
                CASE WHEN {any_broken}
                     THEN list_filter([{reasons}], reason -> reason IS NOT NULL) END AS _errors

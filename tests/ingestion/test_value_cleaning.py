@@ -9,7 +9,7 @@ import pytest
 
 from caregov.settings import Settings
 from ingestion.load import ingest_file
-from tests.ingestion.helpers import lake_rows, pseudonym
+from tests.ingestion.helpers import lake_rows, pseudonym, quarantined_rows
 
 HEADER = (
     "event_id,person_id,event_type,event_status,requested_date,event_start_date,"
@@ -87,3 +87,40 @@ def test_ascii_space_at_a_value_edge_is_trimmed(
     assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 1, 0)
     (row,) = lake_rows(settings, "cm_events")
     assert (row["event_id"], row["person_id"], row["team_id"]) == ("E1", pseudonym("P1"), "T1")
+
+
+def test_empty_quoted_empty_and_blank_values_are_all_missing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """An empty value, `""` and a value of spaces alone are all missing: null in the lake when
+    the column is optional, the row quarantined as `required` when it is not."""
+    header = SHORT_HEADER.replace("team_id\n", "team_id,allocated_worker_id\n")
+    row = "E{},P{},Request,open,2024-01-02,Community / other route,{},{}\n"
+    good = "".join(row.format(i, i, "T1", "W1") for i in range(100))
+    missing = ["", '""', "   "]
+    optional = "".join(row.format(100 + i, 100 + i, "T1", m) for i, m in enumerate(missing))
+    required = "".join(row.format(103 + i, 103 + i, m, "W1") for i, m in enumerate(missing))
+    path = tmp_path / "cm_events_2024-03-31.csv"
+    path.write_text(header + good + optional + required, encoding="utf-8")
+    outcome = ingest_file(settings, path)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 103, 3)
+    workers = {r["event_id"]: r["allocated_worker_id"] for r in lake_rows(settings, "cm_events")}
+    assert [workers[f"E{100 + i}"] for i in range(3)] == [None, None, None]
+    assert [(r["row"], r["column"], r["rule"]) for r in quarantined_rows(settings, outcome.load_id)] == [
+        ("105", "team_id", "required"), ("106", "team_id", "required"),
+        ("107", "team_id", "required"),
+    ]  # fmt: skip
+
+
+def test_a_value_starting_with_a_tab_is_kept_as_delivered(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Only spaces are trimmed: a value starting with a tab (which the query's cheap test for an
+    edge space also picks out) reaches the lake as delivered."""
+    path = tmp_path / "cm_events_2024-03-31.csv"
+    line = 'E1,P1,Request,open,2024-01-02,Community / other route,"\tT1"\n'
+    path.write_bytes((SHORT_HEADER + line).encode())
+    outcome = ingest_file(settings, path)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 1, 0)
+    (row,) = lake_rows(settings, "cm_events")
+    assert row["team_id"] == "\tT1"
