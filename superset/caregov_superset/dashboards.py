@@ -7,10 +7,10 @@ and filters need the chart and dataset ids.
 In a regional hub every dashboard also gets a **Council** filter (docs/scale-out.md, *Reading a
 hub's dashboards*): one council, or the region's pooled rows, at a time, so no chart adds up
 rows of several councils. Its choices are the `la_code` values the reader's row-level security
-lets through; it is required, and starts at the region where the dashboard's data has regional
-rows, else at the first council the reader may see. The headline numbers carry no comparison
-text there (it would be one council's, written into the chart where row-level security cannot
-reach) and the charts no notes (annotations.py says why).
+lets through; it is required, and starts at the region where every chart's data has regional
+rows, else at the first council the reader may see. The headline numbers carry no comparison text
+there (it would be one council's, written into the chart where row-level security cannot reach)
+and the charts no notes (annotations.py says why).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def ensure_dashboard(
         "published": True,
         "certified_by": assets.certified_by,
         "certification_details": assets.certification_details,
-        "position_json": json.dumps(layout(spec, chart_ids), sort_keys=True),
+        "position_json": json.dumps(layout(spec, chart_ids, facts.hub), sort_keys=True),
         "json_metadata": json.dumps(wanted_metadata, sort_keys=True),
     }
     current = client.get("dashboard", dashboard_id)
@@ -215,8 +215,9 @@ def ensure_chart(
     )
 
 
-def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
-    """position_json: an introduction, then the rows of charts as declared."""
+def layout(spec: DashboardSpec, chart_ids: dict[str, int], hub: bool = False) -> dict[str, Any]:
+    """position_json: an introduction, then the rows of charts as declared (a hub's key to the
+    SPC charts mentions no notes: its charts show none)."""
     nodes: dict[str, Any] = {
         "DASHBOARD_VERSION_KEY": "v2",
         "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
@@ -226,8 +227,9 @@ def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
     introduction = f"**{spec.title}.** {spec.description}"
     height = _text_height(spec.description)
     if any(chart.kind == "spc" for row in spec.rows for chart in row):
-        introduction += f"\n\n{charts.SPC_KEY}"
-        height = _text_height(f"{spec.description} {charts.SPC_KEY}") + 2
+        key = charts.SPC_KEY_HUB if hub else charts.SPC_KEY
+        introduction += f"\n\n{key}"
+        height = _text_height(f"{spec.description} {key}") + 2
     rows = [("ROW-about", ["MARKDOWN-about"])]
     nodes["MARKDOWN-about"] = {
         "type": "MARKDOWN",
@@ -308,17 +310,20 @@ def _council_filter(
     region_tables: frozenset[str],
 ) -> dict[str, Any] | None:
     """A hub's Council filter: a single `la_code`, required, on every chart whose data has
-    one (the metric definitions have none). Its choices come from the region's data where the
-    dashboard has some (every council has rows there), and it starts at REGION; a dashboard of
-    councils' own data only starts at the first council the reader may see."""
+    one (the metric definitions have none). It starts at REGION where every chart in its scope
+    has the region's pooled rows; otherwise at the first council the reader may see (a council's
+    reader: their own), since REGION would leave the charts of councils' own data (a team table,
+    the scorecard) empty. Its choices come from data with the region's rows where the dashboard
+    has some, so REGION is always among them."""
     applies = [c for c in spec.charts if COUNCIL_COLUMN in datasets[c.dataset].columns]
     if not applies:
         return None
     pooled = [c for c in applies if c.dataset in region_tables]
+    at_region = len(pooled) == len(applies)
     source = datasets[(pooled or applies)[0].dataset]
     options = {
         "enableEmptyFilter": True,
-        "defaultToFirstItem": not pooled,
+        "defaultToFirstItem": not at_region,
         "multiSelect": False,
         "searchAllOptions": False,
         "inverseSelection": False,
@@ -328,9 +333,11 @@ def _council_filter(
         "One council at a time, or the region (REGION: the councils' figures pooled); the"
         " choices are those your roles let you see."
     )
-    if pooled and len(pooled) < len(applies):
-        description += " Charts of a council's own data (teams, its returns) are empty for the"
-        description += " region: choose a council to see them."
+    if pooled and not at_region:
+        description += (
+            " Charts of a council's own data (teams, the scorecard, its returns) are empty"
+            " for the region."
+        )
     config = _native_filter(
         COUNCIL_FILTER,
         "Council",
@@ -339,7 +346,7 @@ def _council_filter(
         description,
         options,
     ) | _scope(spec, chart_ids, applies)
-    if pooled:
+    if at_region:
         config["defaultDataMask"] = {
             "extraFormData": {
                 "filters": [{"col": COUNCIL_COLUMN, "op": "IN", "val": [REGION_CODE]}]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from caregov.settings import REGION_CODE, Settings
+from caregov_superset import charts
 from caregov_superset.annotations import NoteLayers
 from caregov_superset.assets import Assets, DashboardSpec, load_assets
 from caregov_superset.dashboards import (
@@ -18,6 +19,7 @@ from caregov_superset.dashboards import (
     HUB_SUBTITLE,
     DatasetInfo,
     context,
+    layout,
     metadata,
 )
 from caregov_superset.facts import WarehouseFacts
@@ -84,25 +86,34 @@ def test_every_hub_dashboard_starts_with_a_required_single_council_filter(
         assert council["scope"]["excluded"] == sorted(
             ids[c.key] for c in spec.charts if c.key not in in_scope
         )
-        pooled = {c.dataset for c in spec.charts} & POOLED
-        if pooled:
-            # The region's pooled rows by default, its choices from data with every council.
-            assert by_id[target["datasetId"]] in pooled
-            assert values["defaultToFirstItem"] is False
-            mask = council["defaultDataMask"]
-            assert mask["filterState"]["value"] == [REGION_CODE]
-            assert mask["extraFormData"]["filters"] == [
-                {"col": COUNCIL_COLUMN, "op": "IN", "val": [REGION_CODE]}
-            ]
-        else:
-            # No regional rows to start at: the first council the reader may see.
-            assert values["defaultToFirstItem"] is True and council["requiredFirst"] is True
-            assert council["defaultDataMask"]["extraFormData"] == {}
+        # Every dashboard has charts of councils' own data, so each starts at the first
+        # council the reader may see; its choices come from data with the region's rows.
+        if {c.dataset for c in spec.charts} & POOLED:
+            assert by_id[target["datasetId"]] in POOLED
+        assert values["defaultToFirstItem"] is True and council["requiredFirst"] is True
+        assert council["defaultDataMask"]["extraFormData"] == {}
         for other in others:
             cascades = other["filterType"] == "filter_select"
             assert other["cascadeParentIds"] == ([COUNCIL_FILTER] if cascades else [])
     slugs = {s.slug for s in assets.dashboards}
     assert {"governance-overview", "data-health", "workforce"} <= slugs
+
+
+def test_a_dashboard_whose_every_chart_has_regional_rows_starts_at_the_region(
+    assets: Assets,
+) -> None:
+    datasets = _datasets(assets, hub=True)
+    everything = frozenset(datasets) - {"metric_catalogue"}
+    for spec in assets.dashboards:
+        filters = metadata(spec, _chart_ids(spec), datasets, everything)
+        council = filters["native_filter_configuration"][0]
+        assert council["controlValues"]["defaultToFirstItem"] is False
+        assert "requiredFirst" not in council
+        mask = council["defaultDataMask"]
+        assert mask["filterState"]["value"] == [REGION_CODE]
+        assert mask["extraFormData"]["filters"] == [
+            {"col": COUNCIL_COLUMN, "op": "IN", "val": [REGION_CODE]}
+        ]
 
 
 def test_hub_headline_numbers_say_where_their_number_comes_from_and_charts_show_no_notes(
@@ -121,3 +132,14 @@ def test_hub_headline_numbers_say_where_their_number_comes_from_and_charts_show_
             else:
                 assert ctx.subtitle is None
     assert big_numbers > 0
+
+
+def test_a_hubs_key_to_the_spc_charts_mentions_no_notes(assets: Assets) -> None:
+    for spec in assets.dashboards:
+        ids = _chart_ids(spec)
+        one = layout(spec, ids)["MARKDOWN-about"]["meta"]["code"]
+        hub = layout(spec, ids, hub=True)["MARKDOWN-about"]["meta"]["code"]
+        if charts.SPC_KEY in one:
+            assert charts.SPC_KEY_HUB in hub and "Dotted vertical lines" not in hub
+        else:
+            assert hub == one
