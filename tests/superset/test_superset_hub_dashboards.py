@@ -5,7 +5,8 @@ Every dashboard carries a Council filter: one council, or the region, at a time.
 as the dashboard sends it, a council's reader gets that council's rows and nothing else; the
 headline numbers carry no council's figures in their text, and no dashboard, chart or
 annotation shows a reader another council's notes. A second sync changes nothing. A council's
-reader opens a dashboard in headless Chromium, picks their council and sees it drawn.
+reader opens a dashboard in headless Chromium: it starts at their council and draws, and again
+once they pick the region.
 """
 
 from __future__ import annotations
