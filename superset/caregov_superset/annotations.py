@@ -6,6 +6,12 @@ come from `marts.governance_notes`; each annotation caregov makes carries the no
 metadata, so a sync updates its own annotations in place and removes those whose note is gone —
 and never touches an annotation somebody added in Superset's own screens, in these layers or
 any other.
+
+A regional hub's dashboards show no notes: Superset's annotation layers have no row-level
+security, so any layer a chart shows is shown to every reader of its dashboard, and a council's
+notes are its own. There the sync removes the annotations it made (a home that became a hub) and
+puts no layer on a chart; the notes stay in marts.governance_notes, where row-level security
+gives each council's readers their own, in the improvement plan's notes table.
 """
 
 from __future__ import annotations
@@ -73,6 +79,16 @@ def ensure_note_layers(client: SupersetClient, notes: list[Note], report: SyncRe
         events=layers[EVENTS_LAYER],
         commentary={metric: layers[name] for name, metric in metric_of_layer.items()},
     )
+
+
+def remove_notes(client: SupersetClient, report: SyncReport) -> NoteLayers:
+    """A hub's sync: no layer for the charts, and none of caregov's annotations left in the
+    layers a single council's sync made (anybody else's annotations stay)."""
+    for row in client.iter_list("annotation_layer"):
+        name = str(row["name"])
+        if name == EVENTS_LAYER or name.startswith(COMMENTARY_LAYER.format(title="")):
+            _ensure_annotations(client, int(row["id"]), name, [], report)
+    return NoteLayers()
 
 
 def _ensure_annotations(

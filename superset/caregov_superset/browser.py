@@ -160,9 +160,13 @@ def log_in(page: Page, url: str, username: str, password: str, attempts: int = 3
     raise CaregovError(f"login as {username} stayed on the login form: {message}")
 
 
-def open_dashboard(page: Page, url: str, slug: str, charts: int, timeout: float = 120) -> Seen:
-    """Open a dashboard, wait until its `charts` charts have drawn, and read what is shown."""
-    page.goto(f"{url}/superset/dashboard/{slug}/")
+def open_dashboard(
+    page: Page, url: str, slug: str, charts: int, timeout: float = 120, navigate: bool = True
+) -> Seen:
+    """Open a dashboard (or, with `navigate` false, stay on the one shown, say after a filter
+    changed), wait until its `charts` charts have drawn, and read what is shown."""
+    if navigate:
+        page.goto(f"{url}/superset/dashboard/{slug}/")
     # Superset mounts the grid again once it has stored the native filter state (a dashboard
     # with several filters can do so more than once), so wait until the full chart count has
     # drawn and stayed, with nothing loading, for a few checks in a row.

@@ -32,13 +32,17 @@ TARGET_COLOUR = "#B03A2E"
 # Making Data Count's colours (blue improvement, orange concern, purple for neutral metrics).
 SPC_LINES = ("spc_value", "spc_mean", "spc_upper_limit", "spc_lower_limit")
 SPC_POINTS = ("spc_improvement", "spc_concern", "spc_special_cause")
-SPC_KEY = (
+# A regional hub's charts carry no notes, so its dashboards' key stops before the last sentence.
+SPC_KEY_HUB = (
     "**Reading the SPC charts** (statistical process control, as in NHS England's Making Data"
     " Count): the grey line joins the months, the black line is their mean and the light grey"
     " lines are the control limits, the range a stable process stays within; the dashed red line"
     " is the target. A blue point is special-cause improvement, an orange one a concern, a purple"
-    " one a change in a measure where neither direction is better. Dotted vertical lines mark"
-    " governance events and commentary: hover over them to read the note."
+    " one a change in a measure where neither direction is better."
+)
+SPC_KEY = (
+    f"{SPC_KEY_HUB} Dotted vertical lines mark governance events and commentary: hover over them"
+    " to read the note."
 )
 SPC_COLOURS = {
     "spc_value": "#8A8D8F",

@@ -3,6 +3,14 @@
 Order matters to Superset: the dashboard must exist before a chart can name it in its
 `dashboards` field (that, not the layout, is what links a chart to a dashboard), and the layout
 and filters need the chart and dataset ids.
+
+In a regional hub every dashboard also gets a **Council** filter (docs/scale-out.md, *Reading a
+hub's dashboards*): one council, or the region's pooled rows, at a time, so no chart adds up
+rows of several councils. Its choices are the `la_code` values the reader's row-level security
+lets through; it is required, and starts at the region where every chart's data has regional
+rows, else at the first council the reader may see. The headline numbers carry no comparison text
+there (it would be one council's, written into the chart where row-level security cannot reach)
+and the charts no notes (annotations.py says why).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import logging
 import math
 from typing import Any
 
+from caregov.settings import REGION_CODE
 from caregov_superset import charts
 from caregov_superset.annotations import NoteLayers, event_layer
 from caregov_superset.assets import (
@@ -29,6 +38,12 @@ from caregov_superset.reconcile import Inventory, differs, ensure
 from caregov_superset.report import SyncReport
 
 log = logging.getLogger(__name__)
+
+COUNCIL_COLUMN = "la_code"
+COUNCIL_FILTER = "NATIVE_FILTER-council"
+# A hub's headline numbers: instead of the change on the month and year (one council's figures
+# written into the chart), where the number comes from.
+HUB_SUBTITLE = "For the council or region chosen in the Council filter"
 
 # Keys Superset normalises into every saved json_metadata; we state them so a re-sync matches.
 METADATA_DEFAULTS: dict[str, Any] = {
@@ -88,14 +103,14 @@ def ensure_dashboard(
         )
         for chart in spec.charts
     }
-    wanted_metadata = metadata(spec, chart_ids, datasets)
+    wanted_metadata = metadata(spec, chart_ids, datasets, facts.region_tables)
     desired = {
         "dashboard_title": spec.title,
         "slug": spec.slug,
         "published": True,
         "certified_by": assets.certified_by,
         "certification_details": assets.certification_details,
-        "position_json": json.dumps(layout(spec, chart_ids), sort_keys=True),
+        "position_json": json.dumps(layout(spec, chart_ids, facts.hub), sort_keys=True),
         "json_metadata": json.dumps(wanted_metadata, sort_keys=True),
     }
     current = client.get("dashboard", dashboard_id)
@@ -131,6 +146,10 @@ def context(
     over_time = (
         chart.kind in {"line", "bar", "spc"} and not chart.horizontal and dataset.time_column
     )
+    if facts.hub:
+        subtitle = HUB_SUBTITLE if chart.subtitle_from else None
+    else:
+        subtitle = facts.comparisons.get(chart.subtitle_from) if chart.subtitle_from else None
     if over_time and layers.events is not None:
         notes.append(event_layer("Events and decisions", layers.events, EVENT_COLOUR))
     if over_time and chart.target in layers.commentary:
@@ -142,7 +161,7 @@ def context(
         looks=assets.columns,
         metrics=dataset.metrics,
         target=facts.targets.get(chart.target) if chart.target else None,
-        subtitle=facts.comparisons.get(chart.subtitle_from) if chart.subtitle_from else None,
+        subtitle=subtitle,
         annotation_layers=notes,
     )
 
@@ -196,8 +215,9 @@ def ensure_chart(
     )
 
 
-def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
-    """position_json: an introduction, then the rows of charts as declared."""
+def layout(spec: DashboardSpec, chart_ids: dict[str, int], hub: bool = False) -> dict[str, Any]:
+    """position_json: an introduction, then the rows of charts as declared (a hub's key to the
+    SPC charts mentions no notes: its charts show none)."""
     nodes: dict[str, Any] = {
         "DASHBOARD_VERSION_KEY": "v2",
         "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
@@ -207,8 +227,9 @@ def layout(spec: DashboardSpec, chart_ids: dict[str, int]) -> dict[str, Any]:
     introduction = f"**{spec.title}.** {spec.description}"
     height = _text_height(spec.description)
     if any(chart.kind == "spc" for row in spec.rows for chart in row):
-        introduction += f"\n\n{charts.SPC_KEY}"
-        height = _text_height(f"{spec.description} {charts.SPC_KEY}") + 2
+        key = charts.SPC_KEY_HUB if hub else charts.SPC_KEY
+        introduction += f"\n\n{key}"
+        height = _text_height(f"{spec.description} {key}") + 2
     rows = [("ROW-about", ["MARKDOWN-about"])]
     nodes["MARKDOWN-about"] = {
         "type": "MARKDOWN",
@@ -255,15 +276,88 @@ def _text_height(text: str) -> int:
 
 
 def metadata(
-    spec: DashboardSpec, chart_ids: dict[str, int], datasets: dict[str, DatasetInfo]
+    spec: DashboardSpec,
+    chart_ids: dict[str, int],
+    datasets: dict[str, DatasetInfo],
+    region_tables: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """json_metadata: the native filters, each scoped to the charts it can filter (a chart it
-    cannot filter shows no filter mark, and its title says it is council-wide)."""
+    cannot filter shows no filter mark, and its title says it is council-wide). In a hub
+    (`region_tables`, the marts with regional rows) the Council filter comes first, and the
+    filters of a council's own data (teams, plans) offer the chosen council's values."""
     filters = [
         _filter(spec, chart_ids, datasets, number, wanted)
         for number, wanted in enumerate(spec.filters)
     ]
+    if region_tables is not None:
+        council = _council_filter(spec, chart_ids, datasets, region_tables)
+        if council is not None:
+            for child in filters:
+                source = child["targets"][0].get("datasetId")
+                if source is not None and any(
+                    info.id == source and COUNCIL_COLUMN in info.columns
+                    for info in datasets.values()
+                ):
+                    child["cascadeParentIds"] = [COUNCIL_FILTER]
+            filters = [council, *filters]
     return {**METADATA_DEFAULTS, "native_filter_configuration": filters}
+
+
+def _council_filter(
+    spec: DashboardSpec,
+    chart_ids: dict[str, int],
+    datasets: dict[str, DatasetInfo],
+    region_tables: frozenset[str],
+) -> dict[str, Any] | None:
+    """A hub's Council filter: a single `la_code`, required, on every chart whose data has
+    one (the metric definitions have none). It starts at REGION where every chart in its scope
+    has the region's pooled rows; otherwise at the first council the reader may see (a council's
+    reader: their own), since REGION would leave the charts of councils' own data (a team table,
+    the scorecard) empty. Its choices come from data with the region's rows where the dashboard
+    has some, so REGION is always among them."""
+    applies = [c for c in spec.charts if COUNCIL_COLUMN in datasets[c.dataset].columns]
+    if not applies:
+        return None
+    pooled = [c for c in applies if c.dataset in region_tables]
+    at_region = len(pooled) == len(applies)
+    source = datasets[(pooled or applies)[0].dataset]
+    options = {
+        "enableEmptyFilter": True,
+        "defaultToFirstItem": not at_region,
+        "multiSelect": False,
+        "searchAllOptions": False,
+        "inverseSelection": False,
+        "sortAscending": True,
+    }
+    description = (
+        "One council at a time, or the region (REGION: the councils' figures pooled); the"
+        " choices are those your roles let you see."
+    )
+    if pooled and not at_region:
+        description += (
+            " Charts of a council's own data (teams, the scorecard, its returns) are empty"
+            " for the region."
+        )
+    config = _native_filter(
+        COUNCIL_FILTER,
+        "Council",
+        "filter_select",
+        [{"datasetId": source.id, "column": {"name": COUNCIL_COLUMN}}],
+        description,
+        options,
+    ) | _scope(spec, chart_ids, applies)
+    if at_region:
+        config["defaultDataMask"] = {
+            "extraFormData": {
+                "filters": [{"col": COUNCIL_COLUMN, "op": "IN", "val": [REGION_CODE]}]
+            },
+            "filterState": {"value": [REGION_CODE], "label": REGION_CODE},
+            "ownState": {},
+        }
+    else:
+        # Superset waits for the choices before the charts load, then takes the first.
+        config["requiredFirst"] = True
+    return config
 
 
 def _filter(

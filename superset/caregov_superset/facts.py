@@ -5,6 +5,11 @@ number's comparison text from the scorecard, team names from the team-level mart
 governance lead's notes (shown as annotations) from marts.governance_notes. Reading
 them at sync keeps one source for each: `refresh_dashboards` syncs after every publish, so a
 changed target or a new month reaches the dashboards with the numbers.
+
+A regional hub's dashboards take neither comparison texts nor notes: both would be written into
+the dashboards as text, where row-level security cannot reach, and they are each council's own
+(docs/scale-out.md, *Reading a hub's dashboards*). What a hub reads instead is which marts have
+the region's pooled rows, for the Council filter's default.
 """
 
 from __future__ import annotations
@@ -14,31 +19,38 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from caregov.settings import Settings
+from caregov.settings import REGION_CODE, Settings
 from caregov_superset.annotations import Note
 from caregov_superset.charts import Target
 
 
 @dataclass(frozen=True)
 class WarehouseFacts:
-    """Targets and comparison texts by metric id; team names by team id."""
+    """Targets and comparison texts by metric id; team names by team id. In a hub,
+    `region_tables` names the marts that have the region's pooled rows (la_code REGION); it is
+    None for a single council."""
 
     targets: dict[str, Target] = field(default_factory=dict)
     comparisons: dict[str, str] = field(default_factory=dict)
     team_names: dict[str, str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    region_tables: frozenset[str] | None = None
+
+    @property
+    def hub(self) -> bool:
+        return self.region_tables is not None
 
 
 def read_facts(settings: Settings, team_tables: list[tuple[str, str, str]]) -> WarehouseFacts:
     """Read the facts; `team_tables` are (table, team id column, team name column)."""
     with duckdb.connect(str(settings.serving_db), read_only=True) as con:
-        targets = {
-            metric_id: Target(float(target), f"Target {display}")
-            for metric_id, target, display in con.execute(
-                "select metric_id, target, target_display from marts.metric_catalogue"
-                " where target is not null"
-            ).fetchall()
-        }
+        if settings.hub:
+            return WarehouseFacts(
+                targets=_targets(con),
+                team_names=_team_names(con, team_tables),
+                region_tables=_region_tables(con),
+            )
+        targets = _targets(con)
         comparisons = {
             metric_id: comparison(period_end, on_month, on_year)
             for metric_id, period_end, on_month, on_year in con.execute(
@@ -53,15 +65,50 @@ def read_facts(settings: Settings, team_tables: list[tuple[str, str, str]]) -> W
                 " from marts.governance_notes order by note_date, note_id"
             ).fetchall()
         ]
-        names: dict[str, str] = {}
-        for table, id_column, name_column in team_tables:
-            names.update(
-                con.execute(
-                    f'select distinct "{id_column}", "{name_column}" from marts."{table}"'
-                    f' where "{id_column}" is not null'
-                ).fetchall()
-            )
+        names = _team_names(con, team_tables)
     return WarehouseFacts(targets, comparisons, names, notes)
+
+
+def _targets(con: duckdb.DuckDBPyConnection) -> dict[str, Target]:
+    return {
+        metric_id: Target(float(target), f"Target {display}")
+        for metric_id, target, display in con.execute(
+            "select metric_id, target, target_display from marts.metric_catalogue"
+            " where target is not null"
+        ).fetchall()
+    }
+
+
+def _team_names(
+    con: duckdb.DuckDBPyConnection, team_tables: list[tuple[str, str, str]]
+) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for table, id_column, name_column in team_tables:
+        names.update(
+            con.execute(
+                f'select distinct "{id_column}", "{name_column}" from marts."{table}"'
+                f' where "{id_column}" is not null'
+            ).fetchall()
+        )
+    return names
+
+
+def _region_tables(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The marts with a row of the region's pooled figures (la_code REGION)."""
+    tables = [
+        table
+        for (table,) in con.execute(
+            "select table_name from duckdb_columns()"
+            " where schema_name = 'marts' and column_name = 'la_code'"
+        ).fetchall()
+    ]
+    return frozenset(
+        table
+        for table in tables
+        if con.execute(
+            f'select 1 from marts."{table}" where la_code = ? limit 1', [REGION_CODE]
+        ).fetchone()
+    )
 
 
 def comparison(period_end: dt.date | None, on_month: str | None, on_year: str | None) -> str:

@@ -38,7 +38,7 @@ from caregov.settings import REGION_CODE
 from caregov_superset import rison
 from caregov_superset.assets import Assets
 from caregov_superset.client import SupersetClient
-from caregov_superset.dashboards import DatasetInfo
+from caregov_superset.dashboards import COUNCIL_COLUMN, DatasetInfo
 from caregov_superset.report import SyncReport
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,6 @@ COUNCIL_RULE_PREFIX = "Council "
 NO_COUNCIL_RULE = "Council (none): region only"
 REGIONAL_ROLE = "Regional team (all councils)"
 ADMIN_ROLE = "Admin"
-COUNCIL_COLUMN = "la_code"
 COUNCIL_GROUP_KEY = "council"
 _COUNCIL_RULE = re.compile(rf"{re.escape(COUNCIL_RULE_PREFIX)}[A-Z0-9]{{1,16}}")
 _COUNCIL_ROLE = re.compile(rf"{re.escape(COUNCIL_ROLE_PREFIX)}.*\(([A-Z0-9]{{1,16}})\)")

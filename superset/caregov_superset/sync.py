@@ -13,7 +13,7 @@ from pathlib import Path
 from caregov import fs
 from caregov.errors import CaregovError
 from caregov.settings import Settings
-from caregov_superset.annotations import ensure_note_layers
+from caregov_superset.annotations import ensure_note_layers, remove_notes
 from caregov_superset.assets import (
     ASSETS_DIR,
     Assets,
@@ -106,7 +106,10 @@ def _sync(settings: Settings, client: SupersetClient | None, assets_dir: Path) -
             if d.team_column and d.team_label_column
         ],
     )
-    layers = ensure_note_layers(client, facts.notes, report)
+    if facts.hub:
+        layers = remove_notes(client, report)
+    else:
+        layers = ensure_note_layers(client, facts.notes, report)
     for dashboard in assets.dashboards:
         ensure_dashboard(client, assets, dashboard, datasets, facts, layers, inventory, report)
     ensure_security(client, assets, datasets, facts.team_names, report, settings.councils)

@@ -10,6 +10,7 @@ a council taken out of councils.csv loses its role and rule, a renamed one keeps
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import secrets
 from collections.abc import Callable, Iterator
@@ -45,6 +46,25 @@ def _councils_csv(home: Path, councils: dict[str, str]) -> None:
     (home / "councils.csv").write_text("\n".join(lines) + "\n")
 
 
+# A note only the second council has (the synthetic councils' notes read alike), so a test can
+# tell whether its text reaches another council's reader.
+OWN_NOTE_TITLE = f"{COUNCILS[TWO]} night-time reablement pilot paused"
+OWN_NOTE_DETAIL = f"Only {COUNCILS[TWO]}'s board has read this decision."
+
+
+def _add_a_note_of_its_own(landing: Path) -> None:
+    """Add OWN_NOTE_* to the council's latest governance notes (the whole list each time)."""
+    latest = sorted(landing.glob("improvement_plan/governance_notes_*.csv"))[-1]
+    with latest.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows, latest
+    when = max(row["note_date"] for row in rows)
+    with latest.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["X900001", "decision", when, "", OWN_NOTE_TITLE, OWN_NOTE_DETAIL]
+        )
+
+
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Two councils' extracts delivered into a hub, ingested, built and published; the settings
@@ -60,6 +80,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         generate_council(
             home / "landing" / code, seed=seed, start="2025-01", months=3, scale=0.1, national=True
         )
+    _add_a_note_of_its_own(home / "landing" / TWO)
     env = home_environ(home)
     env.pop("CAREGOV_PSEUDONYM_KEY")
     env.update(
