@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
-import os
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,12 +26,12 @@ from caregov.sample import generate_council
 from caregov.settings import PROJECT_ROOT, Settings
 from ingestion.deliveries import ingest_paths
 from tests.conftest import home_environ
+from tests.warehouse.postgres import private_database
 from warehouse.build import BuildResult, build_and_publish
 from warehouse.portable import LAKE_SCHEMA, PortableBuild, build_on_postgres, lake_tables
 
 pytestmark = pytest.mark.slow
 
-SERVER = os.environ.get("CAREGOV_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 COUNCIL = {"seed": 11, "start": "2025-04", "months": 6, "scale": 0.1, "national": True}
 MARTS = sorted(path.stem for path in (PROJECT_ROOT / "dbt_project/models/marts").rglob("*.sql"))
 RELATIVE = 1e-9
@@ -50,16 +48,8 @@ class TwoBuilds:
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """A build database of this session's own on the local server; dropped afterwards."""
-    name = f"caregov_test_portable_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-            )
+    with private_database("portable") as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="module")

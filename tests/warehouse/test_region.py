@@ -11,8 +11,6 @@ import csv
 import datetime as dt
 import hashlib
 import hmac
-import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -23,13 +21,12 @@ from typing import Any
 import duckdb
 import psycopg
 import pytest
-from psycopg import sql
 
 from caregov.settings import Settings
 from tests.conftest import VENV_BIN, home_environ
+from tests.warehouse.postgres import private_database
 from warehouse.build import build_and_publish
 
-POSTGRES = os.environ.get("CAREGOV_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 KEYS = {code: f"{code.lower()}-region-build-key-0123456789abcdef" for code in ("E1", "E2", "E3")}
 SEEDS = {"E1": 7, "E2": 7, "E3": 11}  # E1 and E2 deliver the same extracts
 D = dt.date(2025, 3, 31)  # the last month end of the extracts
@@ -321,16 +318,8 @@ def test_the_same_person_has_a_different_pseudonym_in_each_council(
 @pytest.fixture
 def catalog() -> Iterator[str]:
     """A DuckLake catalog database of this test's own on the local PostgreSQL; dropped after."""
-    name = f"caregov_test_{os.getpid()}_{secrets.token_hex(4)}_catalog"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-            )
+    with private_database("region_catalog") as dsn:
+        yield dsn
 
 
 def test_the_hub_built_into_one_shared_ducklake_serves_the_same_marts(
