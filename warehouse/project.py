@@ -63,7 +63,8 @@ def dbt_command(settings: Settings, *args: str, target: str | None = None) -> li
         str(target_path(settings, target)),
         "--log-path",
         str(log_path(settings, target)),
-        *(["--vars", json.dumps(dbt_vars(settings))] if settings.build_council else []),
+        "--vars",
+        json.dumps(dbt_vars(settings)),
     ]
 
 
@@ -74,9 +75,13 @@ def dbt_target(settings: Settings) -> str:
 
 
 def dbt_vars(settings: Settings) -> dict[str, object]:
-    """A hub's build variables: a council's build reads only that council's lake rows
-    (macros/lake_source.sql); the region's reads every council's build file (macros/region.sql)."""
-    variables: dict[str, object] = {"la_code": settings.build_council}
+    """The build's variables: the home's own council (rows of the lake written before they
+    carried their council belong to it, macros/council.sql); in a hub, a council's build reads
+    only that council's lake rows (macros/lake_source.sql) and the region's reads every
+    council's build file (macros/region.sql)."""
+    variables: dict[str, object] = {"council_code": settings.council_code}
+    if settings.build_council:
+        variables["la_code"] = settings.build_council
     if settings.build_council == REGION_CODE:
         variables["region_councils"] = {
             code: str(settings.for_council(code).build_db) for code in settings.council_codes

@@ -11,20 +11,24 @@
     from {{ rows }} as rows_in_delivery
     inner join (
         select
+            la_code,
             load_id,
             row_number() over (
-                partition by as_at order by loaded_at desc, load_id desc
+                partition by la_code, as_at order by loaded_at desc, load_id desc
             ) as delivery_rank
         from (
             select
+                la_code,
                 as_at,
                 load_id,
                 max(loaded_at) as loaded_at
             from {{ rows }} as rows_by_load
-            group by as_at, load_id
+            group by la_code, as_at, load_id
         ) as loads
     ) as deliveries
-        on rows_in_delivery.load_id = deliveries.load_id
+        on
+            rows_in_delivery.la_code = deliveries.la_code
+            and rows_in_delivery.load_id = deliveries.load_id
     where deliveries.delivery_rank = 1
 {%- endmacro %}
 
@@ -39,8 +43,8 @@
         (
             select * from {{ relation }}
             {%- if is_incremental() %}
-                where {{ month_of }} in (
-                    select distinct {{ month_of }}
+                where (la_code, {{ month_of }}) in (
+                    select distinct la_code, {{ month_of }}
                     from {{ relation }}
                     where loaded_at > {{ last_run_watermark() }}
                 )
@@ -52,11 +56,15 @@
         snapshot_rows.*
     from ({{ latest_delivery_rows(months_to_build) }}) as snapshot_rows
     inner join (
-        select max(as_at) as as_at
+        select
+            la_code,
+            max(as_at) as as_at
         from {{ months_to_build }} as rows_by_month
-        group by {{ dbt.date_trunc('month', 'as_at') }}
+        group by la_code, {{ dbt.date_trunc('month', 'as_at') }}
     ) as month_snapshots
-        on snapshot_rows.as_at = month_snapshots.as_at
+        on
+            snapshot_rows.la_code = month_snapshots.la_code
+            and snapshot_rows.as_at = month_snapshots.as_at
 {%- endmacro %}
 
 
@@ -65,7 +73,8 @@
     run are recomputed, from the new rows plus the version already kept, so a run after one more
     delivery reads the new files only and `--full-refresh` gives the same table. A key appears at
     most once per load (ingestion quarantines in-file key clashes), so (key, load_id) is a row.
-    Each row carries dbt_invocation_id (`written_by_this_run`).
+    Each row carries dbt_invocation_id (`written_by_this_run`). Keys, deliveries and months are
+    a council's (`la_code`, macros/council.sql).
 
     The models store their rows in load order (`order by loaded_at`), and each nightly run
     appends the newest. A daily delta mostly replaces recently loaded rows, so the rows it deletes
@@ -79,16 +88,18 @@
     from ({{ versions_to_compare(relation, key) }}) as candidates
     inner join (
         select
+            la_code,
             {{ key }},
             load_id,
             row_number() over (
-                partition by {{ key }}
+                partition by la_code, {{ key }}
                 order by as_at desc, loaded_at desc, load_id desc
             ) as version_rank
-        from ({{ versions_to_compare(relation, key, [key, 'load_id', 'as_at', 'loaded_at']) }}) as versions
+        from ({{ versions_to_compare(relation, key, ['la_code', key, 'load_id', 'as_at', 'loaded_at']) }}) as versions
     ) as winners
         on
-            candidates.{{ key }} = winners.{{ key }}
+            candidates.la_code = winners.la_code
+            and candidates.{{ key }} = winners.{{ key }}
             and candidates.load_id = winners.load_id
     where winners.version_rank = 1
 {%- endmacro %}
@@ -117,7 +128,7 @@
     where {{ newer }}
     union all
     select {{ kept | join(', ') }} from {{ this }}
-    where {{ key }} in (select {{ key }} from {{ relation }} where {{ newer }})
+    where (la_code, {{ key }}) in (select la_code, {{ key }} from {{ relation }} where {{ newer }})
     {%- else %}
     select {{ columns | join(', ') if columns else '*' }} from {{ relation }}
     {%- endif %}

@@ -19,9 +19,12 @@
 {% macro lake_source(source_name, table_name, optional_columns=[]) -%}
     {#- source() also records the model's lineage, whichever relation is read. -#}
     {%- set relation = adapter.dispatch('lake_relation')(source(source_name, table_name), table_name) -%}
+    {#- Rows written before lake rows and ledger records named their council have none
+        (macros/council.sql gives them the home's own). -#}
+    {%- set optional_columns = optional_columns + [('la_code' if table_name == 'ledger' else '_la_code')] -%}
     {%- set council = var('la_code', none) -%}
     {%- if relation is none -%}
-        {{ empty_source_relation(source_name, table_name) }}
+        {{ empty_source_relation(source_name, table_name, optional_columns) }}
     {%- else -%}
         {%- set rows = adapter.dispatch('lake_rows_with_columns')(relation, source_name, table_name, optional_columns)
             if optional_columns else relation -%}
@@ -117,10 +120,14 @@
 
 
 {#- Typed empty rows with the source's declared columns. -#}
-{% macro empty_source_relation(source_name, table_name) -%}
+{% macro empty_source_relation(source_name, table_name, optional_columns=[]) -%}
+    {%- set declared = source_columns(source_name, table_name) -%}
+    {%- for name in optional_columns if name not in declared -%}
+        {%- do declared.update({name: dbt.type_string()}) -%}
+    {%- endfor -%}
     (
         select
-        {%- for name, data_type in source_columns(source_name, table_name).items() %}
+        {%- for name, data_type in declared.items() %}
             cast(null as {{ data_type }}) as {{ name }}{{ "," if not loop.last }}
         {%- endfor %}
         where 1 = 0

@@ -9,7 +9,8 @@ source as (
 final as (
 
     select
-        cast(la_code as {{ dbt.type_string() }}) as la_code,
+        {{ council_code() }} as la_code,
+        cast(la_code as {{ dbt.type_string() }}) as reported_la_code,
         cast(reporting_period_start_date as date) as reporting_period_start_date,
         cast(reporting_period_end_date as date) as reporting_period_end_date,
         cast(nhs_number_pseudonym as {{ dbt.type_string() }}) as nhs_number_pseudonym,

@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(event_id as {{ dbt.type_string() }}) as event_id,
         cast(person_id as {{ dbt.type_string() }}) as person_id,
         cast(event_type as {{ dbt.type_string() }}) as event_type,

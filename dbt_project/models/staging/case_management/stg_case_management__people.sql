@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(person_id as {{ dbt.type_string() }}) as person_id,
         cast(nhs_number_pseudonym as {{ dbt.type_string() }}) as nhs_number_pseudonym,
         cast(postcode_district as {{ dbt.type_string() }}) as postcode_district,

@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(complaint_id as {{ dbt.type_string() }}) as complaint_id,
         cast(procedure as {{ dbt.type_string() }}) as procedure,
         cast(received_date as date) as received_date,

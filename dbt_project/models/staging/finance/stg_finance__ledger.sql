@@ -11,6 +11,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(financial_year as {{ dbt.type_string() }}) as financial_year,
         cast(period as integer) as period,
         cast(cost_centre as {{ dbt.type_string() }}) as cost_centre,

@@ -11,6 +11,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(invoice_id as {{ dbt.type_string() }}) as invoice_id,
         cast(supplier_id as {{ dbt.type_string() }}) as supplier_id,
         cast(supplier_name as {{ dbt.type_string() }}) as supplier_name,

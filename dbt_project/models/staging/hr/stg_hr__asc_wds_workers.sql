@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(localestid as {{ dbt.type_string() }}) as localestid,
         cast(uniqueworkerid as {{ dbt.type_string() }}) as uniqueworkerid,
         cast(chguniquewrkid as {{ dbt.type_string() }}) as chguniquewrkid,

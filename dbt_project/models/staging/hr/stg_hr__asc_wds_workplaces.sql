@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(localestid as {{ dbt.type_string() }}) as localestid,
         cast(status as {{ dbt.type_string() }}) as status,
         cast(estname as {{ dbt.type_string() }}) as estname,

@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(post_id as {{ dbt.type_string() }}) as post_id,
         cast(team_id as {{ dbt.type_string() }}) as team_id,
         cast(main_job_role_code as integer) as main_job_role_code,

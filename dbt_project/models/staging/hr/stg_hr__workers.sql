@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(job_id as {{ dbt.type_string() }}) as job_id,
         cast(person_id as {{ dbt.type_string() }}) as person_id,
         cast(age_band as {{ dbt.type_string() }}) as age_band,

@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(action_id as {{ dbt.type_string() }}) as action_id,
         cast(plan_name as {{ dbt.type_string() }}) as plan_name,
         cast(workstream as {{ dbt.type_string() }}) as workstream,

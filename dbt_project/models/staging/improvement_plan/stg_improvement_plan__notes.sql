@@ -9,6 +9,7 @@ source as (
 final as (
 
     select
+        {{ council_code() }} as la_code,
         cast(note_id as {{ dbt.type_string() }}) as note_id,
         cast(note_type as {{ dbt.type_string() }}) as note_type,
         cast(note_date as date) as note_date,

@@ -10,6 +10,7 @@ source as (
 final as (
 
     select
+        {{ council_code('la_code') }} as la_code,
         cast(load_id as {{ dbt.type_string() }}) as load_id,
         cast(entity as {{ dbt.type_string() }}) as entity,
         cast(source as {{ dbt.type_string() }}) as source,

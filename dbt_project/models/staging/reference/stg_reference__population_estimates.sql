@@ -9,7 +9,8 @@ source as (
 final as (
 
     select
-        cast(la_code as {{ dbt.type_string() }}) as la_code,
+        {{ council_code() }} as la_code,
+        cast(la_code as {{ dbt.type_string() }}) as area_code,
         cast(year as integer) as year,
         cast(age_band as {{ dbt.type_string() }}) as age_band,
         cast(population as integer) as population,

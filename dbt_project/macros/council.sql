@@ -1,0 +1,13 @@
+{#- Councils as a dimension. Every model carries `la_code`, the council its row is about, as its
+    first column; every join of two councils' relations matches it, and every grouping, window
+    and key includes it, so one dbt run builds every council of a regional hub side by side and
+    no council's rows ever meet another's (a job id or a team id may repeat across councils;
+    pseudonyms are keyed per council). Seeds and reference code lists are the same for every
+    council and are joined without it.
+
+    Staging reads the council from the lake rows (`_la_code`, the delivering council) or the
+    ledger (`la_code`); rows written before either existed belong to the home's own council
+    (`--vars council_code`, CAREGOV_COUNCIL_CODE). -#}
+{% macro council_code(column='_la_code') -%}
+    coalesce(cast({{ column }} as {{ dbt.type_string() }}), '{{ var("council_code", "LA0") | replace("'", "''") }}')
+{%- endmacro %}
