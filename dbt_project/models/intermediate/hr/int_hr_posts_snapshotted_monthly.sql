@@ -2,7 +2,7 @@
 {{
     config(
         materialized='incremental',
-        unique_key='period_end',
+        unique_key=['la_code', 'period_end'],
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
     )
@@ -16,9 +16,24 @@ posts as (
 
 ),
 
+-- The council first (the snapshot rule puts the month end first).
 final as (
 
-    select * from posts
+    select
+        posts.la_code,
+        posts.period_end,
+        posts.post_id,
+        posts.team_id,
+        posts.main_job_role_code,
+        posts.funded_fte,
+        posts.post_status,
+        posts.vacant_since,
+        posts.load_id,
+        posts.as_at,
+        posts.source_file,
+        posts.source_row,
+        posts.loaded_at
+    from posts
 
 )
 

@@ -1,5 +1,6 @@
--- One row per team: its name in the latest HR snapshot that lists a job of it, so a renamed team
--- shows its new name everywhere a team appears (tables, legends, filters, role names).
+-- One row per council's team: its name in the council's latest HR snapshot that lists a job of
+-- it, so a renamed team shows its new name everywhere a team appears (tables, legends, filters,
+-- role names). A team id is a council's own: another council's team may share it.
 with
 
 jobs as (
@@ -11,10 +12,11 @@ jobs as (
 ranked as (
 
     select
+        la_code,
         team_id,
         team_name,
         row_number() over (
-            partition by team_id order by as_at desc, team_name desc
+            partition by la_code, team_id order by as_at desc, team_name desc
         ) as name_rank
     from jobs
 
@@ -23,6 +25,7 @@ ranked as (
 final as (
 
     select
+        la_code,
         team_id,
         team_name
     from ranked

@@ -1,4 +1,5 @@
--- Current state of each job: its row from the latest snapshot that contains it.
+-- Current state of each council's job: its row from the council's latest snapshot that
+-- contains it.
 with
 
 deliveries as (
@@ -14,7 +15,7 @@ final as (
         select
             deliveries.*,
             row_number() over (
-                partition by deliveries.job_id order by deliveries.as_at desc
+                partition by deliveries.la_code, deliveries.job_id order by deliveries.as_at desc
             ) as job_rank
         from deliveries
     ) as ranked

@@ -1,7 +1,8 @@
--- Per lake entity: the latest as-at date and load, rows loaded and quarantined, the expected
--- delivery cadence and whether it is stale: the latest as-at date is older than the cadence plus
--- its grace period, counted back from today (the same rule as `caregov status`). An entity
--- delivered whenever it changes (no cadence) is never stale.
+-- Per council and lake entity: the latest as-at date and load, rows loaded and quarantined, the
+-- expected delivery cadence and whether it is stale: the latest as-at date is older than the
+-- cadence plus its grace period, counted back from today (the same rule as `caregov status`). An
+-- entity delivered whenever it changes (no cadence) is never stale. Every council in the ledger
+-- lists every entity; a home with nothing delivered yet lists them for its own council.
 with
 
 entities as (
@@ -10,9 +11,26 @@ entities as (
 
 ),
 
+ledger as (
+
+    select * from {{ ref('stg_lake__loads') }}
+
+),
+
+councils as (
+
+    select distinct la_code
+    from ledger
+    union all
+    select {{ council_code('null') }} as la_code
+    where not exists (select 1 from ledger)
+
+),
+
 loads as (
 
     select
+        la_code,
         entity,
         max(case when status = 'loaded' then as_at end) as last_as_at,
         max(case when status = 'loaded' then finished_at end) as last_loaded_at,
@@ -20,14 +38,15 @@ loads as (
         count(case when status = 'rejected' then 1 end) as files_rejected,
         sum(case when status = 'loaded' then rows_loaded else 0 end) as rows_loaded,
         sum(case when status = 'loaded' then rows_quarantined else 0 end) as rows_quarantined
-    from {{ ref('stg_lake__loads') }}
-    group by entity
+    from ledger
+    group by la_code, entity
 
 ),
 
 judged as (
 
     select
+        councils.la_code,
         cast(entities.entity as {{ dbt.type_string() }}) as entity,
         cast(entities.source as {{ dbt.type_string() }}) as source,
         {{ code_label('entity', 'entities.entity') }} as entity_label,
@@ -47,8 +66,12 @@ judged as (
             or {{ dbt.datediff('loads.last_as_at', 'current_date', 'day') }}
             > entities.expected_cadence_days + entities.grace_days
         ) as is_stale
-    from entities
-    left join loads on entities.entity = loads.entity
+    from councils
+    cross join entities
+    left join loads
+        on
+            councils.la_code = loads.la_code
+            and entities.entity = loads.entity
 
 ),
 

@@ -1,4 +1,5 @@
--- Workforce per month end × team × role group, from the hr snapshots used for each month.
+-- Workforce per council × month end × team × role group, from the hr snapshots used for each
+-- council's month.
 -- Team-level figures built on fewer than 10 staff in post are suppressed (null, never 0). Team
 -- names come from the hr snapshots. Only months with a snapshot have rows, and a snapshot's month
 -- always lies in the entity's reported months (int_lake_entities_reported_monthly), so the mart reads the
@@ -20,6 +21,7 @@ teams as (
 staff as (
 
     select
+        la_code,
         period_end,
         team_id,
         role_group,
@@ -37,13 +39,14 @@ staff as (
             end
         ) as wte
     from workers
-    group by period_end, team_id, role_group
+    group by la_code, period_end, team_id, role_group
 
 ),
 
 posts as (
 
     select
+        la_code,
         period_end,
         team_id,
         {{ role_group('main_job_role_code') }} as role_group,
@@ -54,13 +57,14 @@ posts as (
             end
         ) as vacant_posts
     from {{ ref('int_hr_posts_snapshotted_monthly') }}
-    group by period_end, team_id, {{ role_group('main_job_role_code') }}
+    group by la_code, period_end, team_id, {{ role_group('main_job_role_code') }}
 
 ),
 
 combined as (
 
     select
+        coalesce(staff.la_code, posts.la_code) as la_code,
         coalesce(staff.period_end, posts.period_end) as period_end,
         coalesce(staff.team_id, posts.team_id) as team_id,
         coalesce(staff.role_group, posts.role_group) as role_group,
@@ -76,7 +80,8 @@ combined as (
     from staff
     full outer join posts
         on
-            staff.period_end = posts.period_end
+            staff.la_code = posts.la_code
+            and staff.period_end = posts.period_end
             and staff.team_id = posts.team_id
             and staff.role_group = posts.role_group
 
@@ -85,12 +90,14 @@ combined as (
 final as (
 
     select
+        combined.la_code,
         combined.period_end,
         combined.team_id,
         coalesce(teams.team_name, combined.team_id) as team_name,
         combined.role_group,
         {{ code_label('role_group', 'combined.role_group') }} as role_group_label,
-        combined.period_end = max(combined.period_end) over () as is_latest_month,
+        combined.period_end = max(combined.period_end) over (partition by combined.la_code)
+            as is_latest_month,
         combined.staff_in_post < 10 as is_suppressed,
         {{ suppress('combined.staff_in_post', 'combined.staff_in_post', 10) }} as staff_in_post,
         {{ suppress('combined.headcount', 'combined.staff_in_post', 10) }} as headcount,
@@ -112,7 +119,10 @@ final as (
         cast(combined.vacant_posts as {{ dbt.type_float() }}) / nullif(cast(combined.established_posts as {{ dbt.type_float() }}), 0)
             as vacancy_rate
     from combined
-    left join teams on combined.team_id = teams.team_id
+    left join teams
+        on
+            combined.la_code = teams.la_code
+            and combined.team_id = teams.team_id
 
 )
 
