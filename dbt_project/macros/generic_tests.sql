@@ -34,7 +34,10 @@
         current_versions
     from (
         select
-            (select count(*) from (select distinct la_code, {{ key }} from {{ lake }}) as keys) as lake_keys,
+            (
+                select count(*)
+                from (select distinct la_code, {{ key }} from {{ lake }} where {{ key }} is not null) as keys
+            ) as lake_keys,
             (select count(*) from {{ model }}) as current_versions
     ) as counts
     where lake_keys != current_versions
