@@ -292,7 +292,7 @@ outcome_sequels as (
         person_key,
         episode_number,
         sequel,
-        row_number() over (partition by person_key, episode_number order by sequel_rank) as sequel_order
+        row_number() over (partition by la_code, person_key, episode_number order by sequel_rank) as sequel_order
     from outcome_candidates
     where sequel_rank < 100
 
