@@ -21,13 +21,13 @@ metrics as (
 
 limits as (
 
-    {{ spc_limits('metrics', ['la_code', 'metric_id']) }}
+    {{ spc_limits('metrics') }}
 
 ),
 
 point_rules as (
 
-    {{ spc_point_rules('limits', ['la_code', 'metric_id']) }}
+    {{ spc_point_rules('limits') }}
 
 ),
 
