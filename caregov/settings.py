@@ -10,7 +10,6 @@ suite) missing secrets are generated once into `CAREGOV_HOME/state/secrets/`, ow
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import os
 import re
@@ -92,8 +91,6 @@ class Settings:
     superset_admin_user: str = "admin"
     council_name: str = DEFAULT_COUNCIL_NAME
     council_code: str = DEFAULT_COUNCIL_CODE
-    # In a hub, the council one build works on (`for_council`): its own warehouse folder.
-    build_council: str | None = None
     _env: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -142,18 +139,9 @@ class Settings:
 
     @property
     def warehouse(self) -> Path:
-        """The warehouse folder; a hub builds each council in `warehouse/councils/<la_code>/`
-        and serves the region from `warehouse/` itself."""
-        if self.build_council == REGION_CODE:
-            return self.home / "warehouse" / "region"
-        if self.build_council:
-            return self.home / "warehouse" / "councils" / self.build_council
+        """The warehouse folder: the build and the serving file (a hub's councils build and
+        serve together, each row carrying its `la_code`)."""
         return self.home / "warehouse"
-
-    def for_council(self, la_code: str) -> Settings:
-        """These settings for building one of a hub's councils (or, for REGION_CODE, the
-        region's pooled figures from the councils' builds)."""
-        return dataclasses.replace(self, build_council=la_code)
 
     @property
     def build_db(self) -> Path:
@@ -211,15 +199,8 @@ class Settings:
     def warehouse_catalog(self) -> str | None:
         """A PostgreSQL connection string (`CAREGOV_WAREHOUSE_CATALOG`): dbt then builds into a
         DuckLake whose catalog is that database and whose data files are `ducklake_data`,
-        instead of `build.duckdb`. None (the default): the DuckDB file. A hub's councils share
-        the one DuckLake, each in schemas of its own (`warehouse_schema`)."""
+        instead of `build.duckdb`. None (the default): the DuckDB file."""
         return self._env.get("CAREGOV_WAREHOUSE_CATALOG", "").strip() or None
-
-    def warehouse_schema(self, schema: str) -> str:
-        """The name a schema of the build has in the DuckLake: as configured, or in a hub's
-        council (or region) build prefixed with its code (`e08000091_marts`), as
-        dbt_project/macros/generate_schema_name.sql names it."""
-        return f"{self.build_council.lower()}_{schema}" if self.build_council else schema
 
     @property
     def warehouse_build_dsn(self) -> str | None:

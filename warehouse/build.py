@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caregov import fs
-from caregov.settings import REGION_CODE, Settings
+from caregov.settings import Settings
 from warehouse.project import run_results_path
-from warehouse.publish import publish, publish_region
+from warehouse.publish import publish
 from warehouse.results import NodeResult, RunResults
 from warehouse.runner import build_lock, run_dbt_build
 from warehouse.scope import build_state, nightly_scope, record_published_state
-
-REGION_MODELS = "dbt_project/models/region"
 
 
 @dataclass
@@ -55,66 +53,25 @@ class BuildResult:
 def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildResult:
     """Run one `dbt build` and, only if every node passed, publish the serving warehouse.
 
-    In a regional hub each council is built on its own, from its own lake rows, into
-    `warehouse/councils/<la_code>/` (its keys never meet another council's); only if every
-    council's build passed is the region published: every council's marts in one serving file,
-    each row with its `la_code` (`warehouse.publish.publish_region`)."""
+    A regional hub is built the same way, in one run: every row of every model carries its
+    council's `la_code` (dbt_project/macros/council.sql), so the councils are built side by
+    side and never meet, and the region's pooled rows (models/region/) are built from them in
+    the same run and published with them (`warehouse.publish`)."""
+    started = time.monotonic()
     fs.ensure_dir(settings.warehouse)
     with build_lock(settings):
-        if settings.hub and not settings.build_council:
-            return _build_region(settings, full_refresh)
-        return _build_one(settings, full_refresh)
-
-
-def _build_one(settings: Settings, full_refresh: bool) -> BuildResult:
-    started = time.monotonic()
-    fs.ensure_dir(settings.warehouse)
-    # Taken before dbt reads the lake: a load that lands during the build counts as new next
-    # time, whether or not this build saw it.
-    state = build_state(settings)
-    scope = [] if full_refresh else nightly_scope(settings, state)
-    code = run_dbt_build(settings, full_refresh, scope)
-    results = RunResults.read(run_results_path(settings))
-    if code != 0 or not results.all_passed:
-        failed = any(not node.passed for node in results.nodes)
-        error = None if failed else f"dbt exited with status {code}; see its log above."
-        return BuildResult(
-            False, False, time.monotonic() - started, settings.serving_db, results, error
-        )
-    publish(settings, with_manifest=not scope)
-    record_published_state(settings, state)
-    return BuildResult(True, True, time.monotonic() - started, settings.serving_db, results)
-
-
-def _build_region(settings: Settings, full_refresh: bool) -> BuildResult:
-    """Build every council of the hub, then publish the region (see build_and_publish)."""
-    started = time.monotonic()
-    nodes: list[NodeResult] = []
-    elapsed = 0.0
-    for la_code in settings.council_codes:
-        council = _build_one(settings.for_council(la_code), full_refresh)
-        nodes += council.run_results.nodes
-        elapsed += council.run_results.elapsed
-        if not council.ok:
-            error = f"council {la_code}: " + (council.error or "a model or test failed.")
+        # Taken before dbt reads the lake: a load that lands during the build counts as new
+        # next time, whether or not this build saw it.
+        state = build_state(settings)
+        scope = [] if full_refresh else nightly_scope(settings, state)
+        code = run_dbt_build(settings, full_refresh, scope)
+        results = RunResults.read(run_results_path(settings))
+        if code != 0 or not results.all_passed:
+            failed = any(not node.passed for node in results.nodes)
+            error = None if failed else f"dbt exited with status {code}; see its log above."
             return BuildResult(
-                False, False, time.monotonic() - started, settings.serving_db,
-                RunResults(tuple(nodes), elapsed), error,
-            )  # fmt: skip
-    # The region's pooled rows, from the councils' build files (models/region/).
-    region = settings.for_council(REGION_CODE)
-    fs.ensure_dir(region.warehouse)
-    code = run_dbt_build(region, False, [f"path:{REGION_MODELS}"])
-    results = RunResults.read(run_results_path(region))
-    nodes += results.nodes
-    elapsed += results.elapsed
-    if code != 0 or not results.all_passed:
-        return BuildResult(
-            False, False, time.monotonic() - started, settings.serving_db,
-            RunResults(tuple(nodes), elapsed), f"the region's figures: dbt exited with {code}.",
-        )  # fmt: skip
-    publish_region(settings)
-    return BuildResult(
-        True, True, time.monotonic() - started, settings.serving_db,
-        RunResults(tuple(nodes), elapsed),
-    )  # fmt: skip
+                False, False, time.monotonic() - started, settings.serving_db, results, error
+            )
+        publish(settings, with_manifest=not scope)
+        record_published_state(settings, state)
+    return BuildResult(True, True, time.monotonic() - started, settings.serving_db, results)

@@ -12,8 +12,7 @@ and are copied into the home's extension folder (`INSTALL '<file>'` copies a loc
 Connections that need them turn off DuckDB's automatic installation, so a missing extension is
 an error, not a download.
 
-A hub's councils share the lake, each council's build in schemas named for it
-(`settings.warehouse_schema`). Builds of one catalog are serialised across machines by a PostgreSQL advisory lock (`build_lock`),
+A hub's councils are built together, in one run, each row carrying its `la_code`. Builds of one catalog are serialised across machines by a PostgreSQL advisory lock (`build_lock`),
 held by a session of its own for the whole build and publish: the home's file lock only covers
 one machine, and two builds of the same schemas would interleave their tables.
 """
@@ -104,13 +103,13 @@ def attach_catalog(
 
 
 def has_marts(settings: Settings) -> bool:
-    """Whether the lakehouse holds this build's marts (schema `marts`, or a hub council's
-    `<la_code>_marts`): what a nightly build needs to run incrementally."""
+    """Whether the lakehouse holds the build's marts (schema `marts`): what a nightly build
+    needs to run incrementally."""
     with connect(settings) as con:
         attach_catalog(con, settings, read_only=True)
         (count,) = con.execute(
             "select count(*) from duckdb_tables() where database_name = ? and schema_name = ?",
-            [CATALOG_ALIAS, settings.warehouse_schema("marts")],
+            [CATALOG_ALIAS, "marts"],
         ).fetchone() or (0,)
     return bool(count)
 

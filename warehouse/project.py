@@ -15,7 +15,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from caregov.settings import PROJECT_ROOT, REGION_CODE, Settings
+from caregov.settings import PROJECT_ROOT, Settings
 
 PROFILES_DIR = PROJECT_ROOT / "dbt_project"
 # The environment variable the launcher writes a nightly build's run results to.
@@ -76,17 +76,9 @@ def dbt_target(settings: Settings) -> str:
 
 def dbt_vars(settings: Settings) -> dict[str, object]:
     """The build's variables: the home's own council (rows of the lake written before they
-    carried their council belong to it, macros/council.sql); in a hub, a council's build reads
-    only that council's lake rows (macros/lake_source.sql) and the region's reads every
-    council's build file (macros/region.sql)."""
-    variables: dict[str, object] = {"council_code": settings.council_code}
-    if settings.build_council:
-        variables["la_code"] = settings.build_council
-    if settings.build_council == REGION_CODE:
-        variables["region_councils"] = {
-            code: str(settings.for_council(code).build_db) for code in settings.council_codes
-        }
-    return variables
+    carried their council belong to it, macros/council.sql) and, in a regional hub, `hub`,
+    which enables the region's pooled rows (models/region/)."""
+    return {"council_code": settings.council_code, "hub": settings.hub}
 
 
 def dbt_environment(settings: Settings) -> dict[str, str]:

@@ -229,8 +229,7 @@ def record_published_state(settings: Settings, state: BuildState) -> None:
 
 
 def published_state_path(settings: Settings) -> Path:
-    council = f"-{settings.build_council}" if settings.build_council else ""
-    return settings.state / f"warehouse-published{council}.json"
+    return settings.state / "warehouse-published.json"
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:

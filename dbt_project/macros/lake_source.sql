@@ -11,10 +11,9 @@
     `ledger`), and the source is that table, or the empty relation when the entity has none.
     Which relation an engine reads is `lake_relation`, dispatched on the adapter.
 
-    In a regional hub each council is built on its own (`--vars '{la_code: ...}'`, see
-    warehouse.build): its build reads only its own lake rows (`_la_code`) and ledger records
-    (`la_code`), so keys such as a job id never meet another council's. Without the variable
-    (single-council mode) every row is read, as before.
+    Every council's rows are read (a regional hub builds its councils in one run): staging
+    names each row's council (`la_code`, macros/council.sql) and every model keeps councils
+    apart by it.
 -#}
 {% macro lake_source(source_name, table_name, optional_columns=[]) -%}
     {#- source() also records the model's lineage, whichever relation is read. -#}
@@ -22,18 +21,10 @@
     {#- Rows written before lake rows and ledger records named their council have none
         (macros/council.sql gives them the home's own). -#}
     {%- set optional_columns = optional_columns + [('la_code' if table_name == 'ledger' else '_la_code')] -%}
-    {%- set council = var('la_code', none) -%}
     {%- if relation is none -%}
         {{ empty_source_relation(source_name, table_name, optional_columns) }}
     {%- else -%}
-        {%- set rows = adapter.dispatch('lake_rows_with_columns')(relation, source_name, table_name, optional_columns)
-            if optional_columns else relation -%}
-        {%- if council -%}
-            {%- set column = 'la_code' if table_name == 'ledger' else '_la_code' -%}
-            (select * from {{ rows }} where {{ column }} = '{{ council | replace("'", "''") }}') as lake_rows
-        {%- else -%}
-            {{ rows }}
-        {%- endif -%}
+        {{ adapter.dispatch('lake_rows_with_columns')(relation, source_name, table_name, optional_columns) }}
     {%- endif -%}
 {%- endmacro %}
 

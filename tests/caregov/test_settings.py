@@ -135,16 +135,13 @@ def test_a_malformed_serving_dsn_is_named(tmp_path: Path) -> None:
         settings.serving_conninfo()
 
 
-def test_a_hubs_councils_share_the_ducklake_each_in_schemas_named_for_it(tmp_path: Path) -> None:
-    """With councils.csv listing councils the catalog serves them all; each council's build
-    (and the region's) has schemas named for it, a single council's build the plain names."""
+def test_a_hubs_councils_share_the_ducklake(tmp_path: Path) -> None:
+    """With councils.csv listing councils the catalog serves them all, from one build in the
+    home's own warehouse folder."""
     (tmp_path / "councils.csv").write_text("la_code,name\nE1,East\nW1,West\n")
     settings = Settings.from_env(
         {"CAREGOV_HOME": str(tmp_path), "CAREGOV_WAREHOUSE_CATALOG": "postgresql:///catalog"}
     )
     assert settings.warehouse_catalog == "postgresql:///catalog"
-    assert settings.for_council("W1").warehouse_schema("marts") == "w1_marts"
-    assert settings.for_council("REGION").warehouse_schema("region") == "region_region"
-    assert settings.for_council("W1").ducklake_data == settings.ducklake_data
-    single = Settings.from_env({"CAREGOV_HOME": str(tmp_path / "one")})
-    assert single.warehouse_schema("marts") == "marts"
+    assert settings.hub
+    assert settings.build_db == tmp_path / "warehouse" / "build.duckdb"

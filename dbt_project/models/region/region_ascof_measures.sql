@@ -3,10 +3,9 @@
 -- measure's value worked out again from the sums by ascof_measures' rule, never averaged.
 {{
     config(
-        enabled=var('region_councils', none) is not none,
+        enabled=var('hub', false),
         schema='region',
         materialized='table',
-        pre_hook="{{ attach_region_councils() }}",
     )
 }}
 
@@ -14,14 +13,19 @@ with
 
 council_measures as (
 
-    {{ every_council(
-        'marts', 'ascof_measures',
-        [
-            'financial_year', 'measure', 'age_band', 'numerator', 'denominator', 'unit',
-            'measure_title', 'measure_definition', 'year_start', 'reported_to',
-            'is_complete_year'
-        ]
-    ) }}
+    select
+        financial_year,
+        measure,
+        age_band,
+        numerator,
+        denominator,
+        unit,
+        measure_title,
+        measure_definition,
+        year_start,
+        reported_to,
+        is_complete_year
+    from {{ ref('ascof_measures') }}
 
 ),
 

@@ -2,13 +2,13 @@
 -- councils' own rows: counts are summed; rates, ratios and the mean days to pay are the summed
 -- numerators over the summed denominators (never an average of the councils' rates); the median
 -- wait is the median of every council's waiting assessments together (the items the councils'
--- waiting_median_wait_days counts, int_cm_queue_items_waiting_monthly in queue assessment).
+-- waiting_median_wait_days counts, int_cm_queue_items_waiting_monthly in queue assessment). The
+-- councils' rows are built in the same dbt run (a hub's build; `--vars hub`).
 {{
     config(
-        enabled=var('region_councils', none) is not none,
+        enabled=var('hub', false),
         schema='region',
         materialized='table',
-        pre_hook="{{ attach_region_councils() }}",
     )
 }}
 
@@ -16,19 +16,24 @@ with
 
 council_metrics as (
 
-    {{ every_council(
-        'marts', 'governance_metrics',
-        ['metric_id', 'period_end', 'numerator', 'denominator', 'unit', 'title']
-    ) }}
+    select
+        metric_id,
+        period_end,
+        numerator,
+        denominator,
+        unit,
+        title
+    from {{ ref('governance_metrics') }}
 
 ),
 
 waiting_items as (
 
-    {{ every_council(
-        'intermediate', 'int_cm_queue_items_waiting_monthly',
-        ['period_end', 'wait_days'], "queue = 'assessment'"
-    ) }}
+    select
+        period_end,
+        wait_days
+    from {{ ref('int_cm_queue_items_waiting_monthly') }}
+    where queue = 'assessment'
 
 ),
 

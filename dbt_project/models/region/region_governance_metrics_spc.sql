@@ -3,27 +3,25 @@
 -- variation and assurance over the region's series.
 {{
     config(
-        enabled=var('region_councils', none) is not none,
+        enabled=var('hub', false),
         schema='region',
         materialized='table',
-        pre_hook="{{ attach_region_councils() }}",
     )
 }}
-
-{%- set first_council = (region_councils().keys() | list | sort)[0] if region_councils() else none %}
 
 with
 
 metrics as (
 
     select
+        region_metrics.la_code,
         region_metrics.metric_id,
         region_metrics.period_end,
         region_metrics.value,
         catalogue.polarity,
         catalogue.target
     from {{ ref('region_governance_metrics') }} as region_metrics
-    left join {{ council_relation(first_council, 'marts', 'metric_catalogue') }} as catalogue
+    left join {{ ref('metric_catalogue') }} as catalogue
         on region_metrics.metric_id = catalogue.metric_id
 
 ),
@@ -43,7 +41,7 @@ point_rules as (
 final as (
 
     select
-        cast('REGION' as {{ dbt.type_string() }}) as la_code,
+        la_code,
         {{ spc_columns() }}
     from point_rules
 
