@@ -73,7 +73,7 @@ final as (
         -- financial year.
         rated.period_end = max(rated.period_end) over (partition by rated.la_code) as is_latest_month,
         rated.financial_year = max(rated.financial_year) over (partition by rated.la_code)
-        as is_current_financial_year
+            as is_current_financial_year
     from rated
 
 )
