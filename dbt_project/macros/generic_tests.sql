@@ -26,15 +26,18 @@
 
 
 {#- Every key delivered to the lake (`lake`, a staging model) has exactly one current version in
-    the model. A test per delta entity, so a build that rebuilds one entity's current versions
-    checks that entity and not the others. -#}
+    the model (a key is a council's: `la_code` and the key column). A test per delta entity, so a
+    build that rebuilds one entity's current versions checks that entity and not the others. -#}
 {% test one_current_version_per_lake_key(model, lake, key) %}
     select
         lake_keys,
         current_versions
     from (
         select
-            (select count(distinct {{ key }}) from {{ lake }}) as lake_keys,
+            (
+                select count(*)
+                from (select distinct la_code, {{ key }} from {{ lake }} where {{ key }} is not null) as keys
+            ) as lake_keys,
             (select count(*) from {{ model }}) as current_versions
     ) as counts
     where lake_keys != current_versions
