@@ -23,9 +23,12 @@
 {%- endmacro %}
 
 
-{#- Case-management events whose current version was loaded after the model's last run. -#}
+{#- Case-management events (la_code, event_id) whose current version was loaded after the
+    model's last run: keys are a council's. -#}
 {% macro changed_cm_events() -%}
-    select event_id
+    select
+        la_code,
+        event_id
     from {{ ref('int_cm_events_current') }}
     where loaded_at > {{ last_run_watermark() }}
 {%- endmacro %}
@@ -34,18 +37,20 @@
 {#- People whose figures a changed event can move: the people of every version of it that has
     been current (an event moved to another person changes both people's figures). -#}
 {% macro changed_cm_people() -%}
-    select distinct person_id
+    select distinct
+        la_code,
+        person_id
     from {{ ref('int_cm_review_event_people_accumulated') }}
-    where event_id in ({{ changed_cm_events() }})
+    where (la_code, event_id) in ({{ changed_cm_events() }})
 {%- endmacro %}
 
 
 {#- Scopes of the `replace_scope` models (see each model). -#}
 {% macro queue_items_waiting_monthly_scope() -%}
-    event_id in ({{ changed_cm_events() }})
+    (la_code, event_id) in ({{ changed_cm_events() }})
 {%- endmacro %}
 
 
 {% macro people_overdue_for_review_monthly_scope() -%}
-    person_id in ({{ changed_cm_people() }})
+    (la_code, person_id) in ({{ changed_cm_people() }})
 {%- endmacro %}

@@ -3,17 +3,25 @@
     NHSRplotthedots, computes them (ptd_spc_standard, ptd_calculate_point_type,
     ptd_calculate_assurance_type). Three small steps, each testable alone, as there:
 
-    1. `spc_limits(relation)`: the XmR limits of the whole series;
+    1. `spc_limits(relation)`: the XmR limits of each whole series;
     2. `spc_point_rules(relation)`: which special-cause rules each point belongs to;
     3. `spc_variation(...)` and `spc_assurance(...)`: what a point and the series say, in the
        Making Data Count words.
 
-    The relation a model passes in has one row per metric and month end (`metric_id`,
-    `period_end`, `value`, and whatever else it carries along). The series is the metric's
-    non-null values in date order: a month without a value is no point, so it neither starts
-    nor breaks a run, and it keeps the metric's limits. Window functions partition by
-    `value is null` as well as by metric, so `lag`, `lead` and the run numbering step from
-    one point to the next point, over any month without a value. -#}
+    The relation a model passes in has one row per council, metric and month end (`la_code`,
+    `metric_id`, `period_end`, `value`, and whatever else it carries along). A series is a
+    council's metric (the region's pooled rows are a council of their own, REGION): its non-null
+    values in date order. A month without a value is no point, so it neither starts nor breaks a
+    run, and it keeps the metric's limits. Window functions partition by `value is null` as well
+    as by the series, so `lag`, `lead` and the run numbering step from one point to the next
+    point, over any month without a value. -#}
+
+
+{#- The columns that name a series (a council's metric), of the relation aliased `alias`, for a
+    `partition by`. -#}
+{% macro spc_series(alias) -%}
+    {{ alias }}.la_code, {{ alias }}.metric_id
+{%- endmacro %}
 
 
 {#- A series shorter than this has no limits and no special causes ("insufficient data"). -#}
@@ -59,12 +67,12 @@
                     when unscreened.moving_range < 3.267 * unscreened.unscreened_average_moving_range
                         then unscreened.moving_range
                 end
-            ) over (partition by unscreened.metric_id) as average_moving_range
+            ) over (partition by {{ spc_series('unscreened') }}) as average_moving_range
         from (
             select
                 ranged.*,
                 avg(ranged.moving_range) over (
-                    partition by ranged.metric_id
+                    partition by {{ spc_series('ranged') }}
                 ) as unscreened_average_moving_range
             from (
                 select
@@ -72,16 +80,16 @@
                     case
                         when series_rows.value is not null
                             then row_number() over (
-                                partition by series_rows.metric_id, series_rows.value is null
+                                partition by {{ spc_series('series_rows') }}, series_rows.value is null
                                 order by series_rows.period_end
                             )
                     end as point_number,
                     count(series_rows.value) over (
-                        partition by series_rows.metric_id
+                        partition by {{ spc_series('series_rows') }}
                     ) as point_count,
-                    avg(series_rows.value) over (partition by series_rows.metric_id) as series_mean,
+                    avg(series_rows.value) over (partition by {{ spc_series('series_rows') }}) as series_mean,
                     abs(series_rows.value - lag(series_rows.value) over (
-                        partition by series_rows.metric_id, series_rows.value is null
+                        partition by {{ spc_series('series_rows') }}, series_rows.value is null
                         order by series_rows.period_end
                     )) as moving_range
                 from {{ relation }} as series_rows
@@ -140,10 +148,10 @@
             select
                 islands.*,
                 count(*) over (
-                    partition by islands.metric_id, islands.value is null, islands.side, islands.side_run
+                    partition by {{ spc_series('islands') }}, islands.value is null, islands.side, islands.side_run
                 ) as side_run_points,
                 count(*) over (
-                    partition by islands.metric_id, islands.value is null, islands.step, islands.step_run
+                    partition by {{ spc_series('islands') }}, islands.value is null, islands.step, islands.step_run
                 ) as step_run_steps,
                 coalesce(
                     islands.side != 0
@@ -158,11 +166,11 @@
                 select
                     sides.*,
                     sides.point_number - row_number() over (
-                        partition by sides.metric_id, sides.value is null, sides.side
+                        partition by {{ spc_series('sides') }}, sides.value is null, sides.side
                         order by sides.point_number
                     ) as side_run,
                     sides.point_number - row_number() over (
-                        partition by sides.metric_id, sides.value is null, sides.step
+                        partition by {{ spc_series('sides') }}, sides.value is null, sides.step
                         order by sides.point_number
                     ) as step_run,
                     case when sides.near_limit then 1 else 0 end as near_limit_points
@@ -175,7 +183,7 @@
                             else 0
                         end as side,
                         sign(limited.value - lag(limited.value) over (
-                            partition by limited.metric_id, limited.value is null
+                            partition by {{ spc_series('limited') }}, limited.value is null
                             order by limited.period_end
                         )) as step,
                         coalesce(limited.value > limited.ucl or limited.value < limited.lcl, false)
@@ -189,12 +197,12 @@
                 ) as sides
             ) as islands
             window points_in_order as (
-                partition by islands.metric_id, islands.value is null
+                partition by {{ spc_series('islands') }}, islands.value is null
                 order by islands.point_number
             )
         ) as runs
         window points_in_order as (
-            partition by runs.metric_id, runs.value is null
+            partition by {{ spc_series('runs') }}, runs.value is null
             order by runs.point_number
         )
     ) as flagged

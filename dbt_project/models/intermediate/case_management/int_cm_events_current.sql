@@ -3,7 +3,7 @@
 {{
     config(
         materialized='incremental',
-        unique_key='event_id',
+        unique_key=['la_code', 'event_id'],
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
     )

@@ -3,7 +3,7 @@
 {{
     config(
         materialized='incremental',
-        unique_key='person_id',
+        unique_key=['la_code', 'person_id'],
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
     )

@@ -24,7 +24,9 @@ with
 
 months as (
 
-    select period_end
+    select
+        la_code,
+        period_end
     from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'cm_events'
 
@@ -40,9 +42,11 @@ changed_people as (
 
 new_months as (
 
-    select period_end
+    select
+        la_code,
+        period_end
     from months
-    where period_end not in (select period_end from {{ this }})
+    where (la_code, period_end) not in (select la_code, period_end from {{ this }})
 
 ),
 
@@ -51,6 +55,7 @@ new_months as (
 long_term_support as (
 
     select
+        la_code,
         person_id,
         event_start_date,
         event_end_date,
@@ -63,6 +68,7 @@ long_term_support as (
 completed_reviews as (
 
     select
+        la_code,
         person_id,
         event_end_date,
         loaded_at
@@ -78,14 +84,14 @@ completed_reviews as (
 changed_support as (
 
     select * from long_term_support
-    where person_id in (select person_id from changed_people)
+    where (la_code, person_id) in (select la_code, person_id from changed_people)
 
 ),
 
 other_support as (
 
     select * from long_term_support
-    where person_id not in (select person_id from changed_people)
+    where (la_code, person_id) not in (select la_code, person_id from changed_people)
 
 ),
 
@@ -95,6 +101,7 @@ in_support as (
 
     {% for month_table, support in parts %}
         select
+            {{ month_table }}.la_code,
             {{ month_table }}.period_end,
             long_term_support.person_id,
             min(long_term_support.event_start_date) as earliest_open_start,
@@ -102,12 +109,13 @@ in_support as (
         from {{ month_table }}
         inner join {{ support }} as long_term_support
             on
-                long_term_support.event_start_date <= {{ month_table }}.period_end
+                {{ month_table }}.la_code = long_term_support.la_code
+                and long_term_support.event_start_date <= {{ month_table }}.period_end
                 and (
                     long_term_support.event_end_date is null
                     or long_term_support.event_end_date > {{ month_table }}.period_end
                 )
-        group by {{ month_table }}.period_end, long_term_support.person_id
+        group by {{ month_table }}.la_code, {{ month_table }}.period_end, long_term_support.person_id
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -116,6 +124,7 @@ in_support as (
 review_due as (
 
     select
+        in_support.la_code,
         in_support.period_end,
         in_support.person_id,
         coalesce(max(completed_reviews.event_end_date), min(in_support.earliest_open_start))
@@ -125,15 +134,17 @@ review_due as (
     from in_support
     left join completed_reviews
         on
-            in_support.person_id = completed_reviews.person_id
+            in_support.la_code = completed_reviews.la_code
+            and in_support.person_id = completed_reviews.person_id
             and completed_reviews.event_end_date <= in_support.period_end
-    group by in_support.period_end, in_support.person_id
+    group by in_support.la_code, in_support.period_end, in_support.person_id
 
 ),
 
 final as (
 
     select
+        la_code,
         period_end,
         person_id,
         reviewed_or_started,

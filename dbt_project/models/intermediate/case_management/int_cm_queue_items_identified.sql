@@ -13,6 +13,7 @@ with
 waiting_events as (
 
     select
+        la_code,
         event_id,
         person_id,
         team_id,
@@ -34,6 +35,7 @@ waiting_events as (
 queue_items as (
 
     select
+        la_code,
         event_id,
         person_id,
         team_id,
@@ -44,6 +46,7 @@ queue_items as (
     from waiting_events
     union all
     select
+        la_code,
         event_id,
         person_id,
         team_id,

@@ -26,7 +26,9 @@ with
 
 months as (
 
-    select period_end
+    select
+        la_code,
+        period_end
     from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'cm_events'
 
@@ -42,9 +44,11 @@ changed_events as (
 
 new_months as (
 
-    select period_end
+    select
+        la_code,
+        period_end
     from months
-    where period_end not in (select period_end from {{ this }})
+    where (la_code, period_end) not in (select la_code, period_end from {{ this }})
 
 ),
 
@@ -63,14 +67,14 @@ queue_items as (
 changed_items as (
 
     select * from queue_items
-    where event_id in (select event_id from changed_events)
+    where (la_code, event_id) in (select la_code, event_id from changed_events)
 
 ),
 
 other_items as (
 
     select * from queue_items
-    where event_id not in (select event_id from changed_events)
+    where (la_code, event_id) not in (select la_code, event_id from changed_events)
 
 ),
 
@@ -80,6 +84,7 @@ final as (
 
     {% for month_table, items in parts %}
         select
+            {{ month_table }}.la_code,
             {{ month_table }}.period_end,
             queue_items.queue,
             queue_items.event_id,
@@ -92,7 +97,8 @@ final as (
         from {{ month_table }}
         inner join {{ items }} as queue_items
             on
-                queue_items.requested_date <= {{ month_table }}.period_end
+                {{ month_table }}.la_code = queue_items.la_code
+                and queue_items.requested_date <= {{ month_table }}.period_end
                 and (
                     queue_items.left_queue_date is null
                     or queue_items.left_queue_date > {{ month_table }}.period_end

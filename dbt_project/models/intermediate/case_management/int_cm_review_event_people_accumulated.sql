@@ -6,7 +6,7 @@
 {{
     config(
         materialized='incremental',
-        unique_key=['event_id', 'person_id'],
+        unique_key=['la_code', 'event_id', 'person_id'],
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
     )
@@ -17,6 +17,7 @@ with
 versions as (
 
     select
+        la_code,
         event_id,
         person_id,
         loaded_at
@@ -30,6 +31,7 @@ versions as (
 final as (
 
     select
+        la_code,
         event_id,
         person_id,
         max(loaded_at) as loaded_at,
@@ -38,7 +40,7 @@ final as (
     {% if is_incremental() %}
         where loaded_at > {{ last_run_watermark() }}
     {% endif %}
-    group by event_id, person_id
+    group by la_code, event_id, person_id
 
 )
 

@@ -26,15 +26,20 @@ care_home_services as (
 admissions as (
 
     select
+        services.la_code,
         years.financial_year,
         services.person_key,
         services.event_start_date as admission_date,
         extract(year from services.event_start_date) - people.birth_year as age_at_admission
     from care_home_services as services
     inner join {{ ref('int_cld_financial_years_reported') }} as years
-        on services.event_start_date between years.year_start and years.period_end
+        on
+            services.la_code = years.la_code
+            and services.event_start_date between years.year_start and years.period_end
     inner join {{ ref('int_cld_people_current') }} as people
-        on services.person_key = people.person_key
+        on
+            services.la_code = people.la_code
+            and services.person_key = people.person_key
     where
         people.birth_year is not null
         and (people.date_of_death is null or people.date_of_death >= years.year_start)
@@ -50,7 +55,8 @@ new_admissions as (
             select 1
             from care_home_services as earlier
             where
-                earlier.person_key = admissions.person_key
+                earlier.la_code = admissions.la_code
+                and earlier.person_key = admissions.person_key
                 and earlier.event_start_date < admissions.admission_date
                 and (
                     earlier.event_end_date is null
@@ -65,13 +71,14 @@ new_admissions as (
 final as (
 
     select
+        la_code,
         financial_year,
         person_key,
         min(admission_date) as first_admission_date,
         min(case when age_at_admission <= 64 then '18-64' else '65+' end) as age_band
     from new_admissions
     where age_at_admission >= 18
-    group by financial_year, person_key
+    group by la_code, financial_year, person_key
 
 )
 

@@ -11,6 +11,7 @@ with
 open_at_year_end as (
 
     select
+        events.la_code,
         years.financial_year,
         years.period_end,
         events.person_key,
@@ -22,7 +23,8 @@ open_at_year_end as (
     from {{ ref('int_cld_events_current') }} as events
     inner join {{ ref('int_cld_financial_years_reported') }} as years
         on
-            events.event_start_date <= years.period_end
+            events.la_code = years.la_code
+            and events.event_start_date <= years.period_end
             and (events.event_end_date is null or events.event_end_date >= years.period_end)
     where
         events.event_type = 'Service'
@@ -59,18 +61,20 @@ settings as (
 highest as (
 
     select
+        la_code,
         financial_year,
         period_end,
         person_key,
         min(setting_rank) as setting_rank
     from settings
-    group by financial_year, period_end, person_key
+    group by la_code, financial_year, period_end, person_key
 
 ),
 
 final as (
 
     select
+        highest.la_code,
         highest.financial_year,
         highest.person_key,
         highest.setting_rank,
@@ -84,7 +88,9 @@ final as (
         end as age_band
     from highest
     inner join {{ ref('int_cld_people_current') }} as people
-        on highest.person_key = people.person_key
+        on
+            highest.la_code = people.la_code
+            and highest.person_key = people.person_key
     where
         (people.date_of_death is null or people.date_of_death >= highest.period_end)
         and (people.birth_year is null or extract(year from highest.period_end) - people.birth_year >= 18)

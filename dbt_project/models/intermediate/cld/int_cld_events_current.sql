@@ -13,6 +13,8 @@
 --      start; end, except for services; client type; route of access, assessment type, or
 --      service type and component): the latest reference period's, then an open end first,
 --      then the latest end, then DHSC's outcome ranking, then the latest load and row.
+-- Every step is a council's (la_code, the council that delivered the submission); the event key
+-- keeps DHSC's LA field, the code the file itself reports (reported_la_code).
 -- Adaptations: DHSC derives a submission's period from the months its events end in; a council
 -- knows its own files, so the stated period is used. DHSC keys on the raw values; Release 1
 -- values are already Release 2 in the lake, so a Release 1 record and its Release 2
@@ -24,7 +26,7 @@ submitted as (
     select
         *,
         coalesce(
-            nhs_number_pseudonym, {{ dbt.concat(["la_code", "'_'", "la_person_unique_identifier"]) }}
+            nhs_number_pseudonym, {{ dbt.concat(["reported_la_code", "'_'", "la_person_unique_identifier"]) }}
         ) as person_key
     from {{ ref('stg_case_management__cld_events') }}
 
@@ -33,42 +35,59 @@ submitted as (
 submissions as (
 
     select
+        la_code,
         load_id,
         max(loaded_at) as loaded_at,
         min(reporting_period_start_date) as period_start,
         max(as_at) as period_end
     from submitted
-    group by load_id
+    group by la_code, load_id
+
+),
+
+-- Each council's quarters, from its earliest submission's start to its latest one's end.
+council_spans as (
+
+    select
+        la_code,
+        min(period_start) as first_start,
+        max(period_end) as last_end
+    from submissions
+    group by la_code
 
 ),
 
 quarters as (
 
     select
-        month_start as quarter_start,
-        cast({{ dbt.last_day(dbt.dateadd('month', 2, 'month_start'), 'month') }} as date) as quarter_end
-    from {{ ref('int_calendar_months_numbered') }}
-    where
-        extract(month from month_start) in (1, 4, 7, 10)
-        and month_start >= (select min(submissions.period_start) from submissions)
-        and month_start <= (select max(submissions.period_end) from submissions)
+        council_spans.la_code,
+        months.month_start as quarter_start,
+        cast({{ dbt.last_day(dbt.dateadd('month', 2, 'months.month_start'), 'month') }} as date) as quarter_end
+    from {{ ref('int_calendar_months_numbered') }} as months
+    inner join council_spans
+        on
+            months.month_start >= council_spans.first_start
+            and months.month_start <= council_spans.last_end
+    where extract(month from months.month_start) in (1, 4, 7, 10)
 
 ),
 
 quarter_submissions as (
 
     select
+        quarters.la_code,
         quarters.quarter_start,
         quarters.quarter_end,
         submissions.load_id,
         row_number() over (
-            partition by quarters.quarter_start
+            partition by quarters.la_code, quarters.quarter_start
             order by submissions.loaded_at desc, submissions.period_end desc, submissions.load_id desc
         ) as submission_rank
     from quarters
     inner join submissions
         on
-            submissions.period_start <= quarters.quarter_start
+            quarters.la_code = submissions.la_code
+            and submissions.period_start <= quarters.quarter_start
             and submissions.period_end >= quarters.quarter_end
 
 ),
@@ -76,12 +95,13 @@ quarter_submissions as (
 reference_periods as (
 
     select
+        la_code,
         load_id,
         min(quarter_start) as reference_start,
         max(quarter_end) as reference_end
     from quarter_submissions
     where submission_rank = 1
-    group by load_id
+    group by la_code, load_id
 
 ),
 
@@ -99,7 +119,10 @@ dated as (
             else submitted.event_end_date
         end as derived_end_date
     from submitted
-    inner join reference_periods on submitted.load_id = reference_periods.load_id
+    inner join reference_periods
+        on
+            submitted.la_code = reference_periods.la_code
+            and submitted.load_id = reference_periods.load_id
 
 ),
 
@@ -109,7 +132,7 @@ in_period as (
         *,
         md5(concat_ws(
             '|',
-            la_code,
+            reported_la_code,
             person_key,
             event_type,
             cast(event_start_date as {{ dbt.type_string() }}),
@@ -133,8 +156,11 @@ in_period as (
 
 latest_reference_start as (
 
-    select max(reference_start) as reference_start
+    select
+        la_code,
+        max(reference_start) as reference_start
     from reference_periods
+    group by la_code
 
 ),
 
@@ -142,13 +168,16 @@ latest_reference_start as (
 cropped as (
 
     select distinct
+        earlier.la_code,
         earlier.load_id,
         earlier.source_row
     from in_period as earlier
-    cross join latest_reference_start
+    inner join latest_reference_start
+        on earlier.la_code = latest_reference_start.la_code
     left join in_period as next_period
         on
-            earlier.event_key = next_period.event_key
+            earlier.la_code = next_period.la_code
+            and earlier.event_key = next_period.event_key
             and next_period.reference_start = cast({{ dbt.dateadd('day', 1, 'earlier.reference_end') }} as date)
     where
         earlier.event_type = 'Service'
@@ -169,7 +198,8 @@ records as (
     from in_period
     left join cropped
         on
-            in_period.load_id = cropped.load_id
+            in_period.la_code = cropped.la_code
+            and in_period.load_id = cropped.load_id
             and in_period.source_row = cropped.source_row
 
 ),
@@ -180,7 +210,7 @@ ranked as (
         records.*,
         outcomes.outcome_rank,
         row_number() over (
-            partition by records.event_key
+            partition by records.la_code, records.event_key
             order by
                 records.reference_end desc,
                 records.cropped_end_date desc nulls first,
@@ -197,9 +227,10 @@ ranked as (
 final as (
 
     select
+        la_code,
         event_key,
         person_key,
-        la_code,
+        reported_la_code,
         la_person_unique_identifier as la_person_id,
         event_type,
         event_start_date,

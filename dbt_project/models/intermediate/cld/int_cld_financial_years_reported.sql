@@ -2,15 +2,18 @@
 -- earliest CLD submission's period starts in to the one the latest submission's period ends in.
 -- A year not yet over runs to the latest submission's end (`period_end`, not complete); a year
 -- the earliest submission starts part-way through is not complete either (its first months are
--- missing), so only a year the submissions cover from 1 April to 31 March is complete.
+-- missing), so only a year the submissions cover from 1 April to 31 March is complete. Each
+-- council's years come from its own submissions.
 with
 
 submissions as (
 
     select
+        la_code,
         min(reporting_period_start_date) as first_start,
         max(as_at) as latest_end
     from {{ ref('stg_case_management__cld_events') }}
+    group by la_code
 
 ),
 
@@ -28,6 +31,7 @@ years as (
 final as (
 
     select
+        submissions.la_code,
         years.financial_year,
         years.year_start,
         years.year_end,
@@ -36,10 +40,10 @@ final as (
         and years.year_end <= submissions.latest_end as is_complete_year,
         cast(extract(year from years.year_start) as integer) as population_year
     from years
-    cross join submissions
-    where
-        years.year_end >= submissions.first_start
-        and years.year_start <= submissions.latest_end
+    inner join submissions
+        on
+            years.year_end >= submissions.first_start
+            and years.year_start <= submissions.latest_end
 
 )
 

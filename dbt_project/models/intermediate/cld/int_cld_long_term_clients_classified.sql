@@ -12,6 +12,7 @@ with
 long_term as (
 
     select distinct
+        events.la_code,
         years.financial_year,
         years.year_start,
         years.period_end,
@@ -19,7 +20,8 @@ long_term as (
     from {{ ref('int_cld_events_current') }} as events
     inner join {{ ref('int_cld_financial_years_reported') }} as years
         on
-            events.event_start_date <= years.period_end
+            events.la_code = years.la_code
+            and events.event_start_date <= years.period_end
             and (events.event_end_date is null or events.event_end_date >= years.year_start)
     where
         events.event_type = 'Service'
@@ -32,6 +34,7 @@ long_term as (
 final as (
 
     select
+        long_term.la_code,
         long_term.financial_year,
         long_term.person_key,
         people.accommodation_status,
@@ -56,7 +59,9 @@ final as (
         coalesce(people.primary_support_reason = 'Learning Disability Support', false) as has_learning_disability
     from long_term
     inner join {{ ref('int_cld_people_current') }} as people
-        on long_term.person_key = people.person_key
+        on
+            long_term.la_code = people.la_code
+            and long_term.person_key = people.person_key
     where
         (people.date_of_death is null or people.date_of_death >= long_term.year_start)
         and (people.birth_year is null or extract(year from long_term.period_end) - people.birth_year >= 18)

@@ -4,6 +4,7 @@
 -- first) and the latest start. Where the records ranked first disagree, the accommodation status
 -- is Unknown and the primary support reason null (unknown), as DHSC overwrites conflicts.
 -- Support to an unpaid carer ranks after any other support reason.
+-- A person is a council's (la_code, person_key).
 -- Adaptation: DHSC also infers an unknown accommodation status from the person's latest long-term
 -- service (a care home, or home care presumed at home); caregov leaves it unknown.
 with
@@ -20,10 +21,11 @@ events as (
 accommodation as (
 
     select
+        la_code,
         person_key,
         accommodation_status,
         dense_rank() over (
-            partition by person_key
+            partition by la_code, person_key
             order by
                 case when coalesce(accommodation_status, 'Unknown') = 'Unknown' then 0 else 1 end desc,
                 reference_end desc,
@@ -37,6 +39,7 @@ accommodation as (
 latest_accommodation as (
 
     select
+        la_code,
         person_key,
         case
             when count(distinct accommodation_status) = 1 then max(accommodation_status)
@@ -44,17 +47,18 @@ latest_accommodation as (
         end as accommodation_status
     from accommodation
     where detail_rank = 1
-    group by person_key
+    group by la_code, person_key
 
 ),
 
 support_reasons as (
 
     select
+        la_code,
         person_key,
         primary_support_reason,
         dense_rank() over (
-            partition by person_key
+            partition by la_code, person_key
             order by
                 case
                     when coalesce(primary_support_reason, 'Unknown') = 'Unknown' then 0
@@ -72,25 +76,27 @@ support_reasons as (
 latest_support_reason as (
 
     select
+        la_code,
         person_key,
         case
             when count(distinct primary_support_reason) = 1 then max(primary_support_reason)
         end as primary_support_reason
     from support_reasons
     where detail_rank = 1
-    group by person_key
+    group by la_code, person_key
 
 ),
 
 latest_record as (
 
     select
-        person_key,
         la_code,
+        person_key,
+        reported_la_code,
         birth_year,
         gender,
         row_number() over (
-            partition by person_key
+            partition by la_code, person_key
             order by
                 case when birth_year is null then 0 else 1 end desc,
                 reference_end desc,
@@ -106,27 +112,38 @@ latest_record as (
 deaths as (
 
     select
+        la_code,
         person_key,
         max(date_of_death) as date_of_death
     from events
-    group by person_key
+    group by la_code, person_key
 
 ),
 
 final as (
 
     select
-        latest_record.person_key,
         latest_record.la_code,
+        latest_record.person_key,
+        latest_record.reported_la_code,
         latest_record.birth_year,
         latest_record.gender,
         deaths.date_of_death,
         latest_accommodation.accommodation_status,
         latest_support_reason.primary_support_reason
     from latest_record
-    inner join deaths on latest_record.person_key = deaths.person_key
-    inner join latest_accommodation on latest_record.person_key = latest_accommodation.person_key
-    inner join latest_support_reason on latest_record.person_key = latest_support_reason.person_key
+    inner join deaths
+        on
+            latest_record.la_code = deaths.la_code
+            and latest_record.person_key = deaths.person_key
+    inner join latest_accommodation
+        on
+            latest_record.la_code = latest_accommodation.la_code
+            and latest_record.person_key = latest_accommodation.person_key
+    inner join latest_support_reason
+        on
+            latest_record.la_code = latest_support_reason.la_code
+            and latest_record.person_key = latest_support_reason.person_key
     where latest_record.record_rank = 1
 
 )

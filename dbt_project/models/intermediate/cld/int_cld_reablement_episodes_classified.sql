@@ -41,7 +41,7 @@ reablement as (
     select
         *,
         max(end_or_open) over (
-            partition by person_key
+            partition by la_code, person_key
             order by event_start_date asc, end_or_open asc, coalesce(sequel_rank, 999) asc, source_row desc
             rows between unbounded preceding and 1 preceding
         ) as previous_end
@@ -60,7 +60,7 @@ numbered as (
                 else 1
             end
         ) over (
-            partition by person_key
+            partition by la_code, person_key
             order by event_start_date asc, end_or_open asc, coalesce(sequel_rank, 999) asc, source_row desc
             rows between unbounded preceding and current row
         ) as episode_number
@@ -71,12 +71,13 @@ numbered as (
 episode_outcomes as (
 
     select
+        la_code,
         person_key,
         episode_number,
         event_outcome,
         sequel_rank,
         row_number() over (
-            partition by person_key, episode_number
+            partition by la_code, person_key, episode_number
             order by end_or_open desc, coalesce(sequel_rank, 999) asc, loaded_at desc, source_row desc
         ) as outcome_order
     from numbered
@@ -86,6 +87,7 @@ episode_outcomes as (
 episodes as (
 
     select
+        numbered.la_code,
         numbered.person_key,
         numbered.episode_number,
         min(numbered.event_start_date) as episode_start,
@@ -96,10 +98,11 @@ episodes as (
     from numbered
     inner join episode_outcomes
         on
-            numbered.person_key = episode_outcomes.person_key
+            numbered.la_code = episode_outcomes.la_code
+            and numbered.person_key = episode_outcomes.person_key
             and numbered.episode_number = episode_outcomes.episode_number
             and episode_outcomes.outcome_order = 1
-    group by numbered.person_key, numbered.episode_number
+    group by numbered.la_code, numbered.person_key, numbered.episode_number
 
 ),
 
@@ -112,9 +115,13 @@ in_years as (
         extract(year from episodes.episode_start) - people.birth_year as age_at_start
     from episodes
     inner join {{ ref('int_cld_financial_years_reported') }} as years
-        on episodes.episode_end between years.year_start and years.period_end
+        on
+            episodes.la_code = years.la_code
+            and episodes.episode_end between years.year_start and years.period_end
     left join {{ ref('int_cld_people_current') }} as people
-        on episodes.person_key = people.person_key
+        on
+            episodes.la_code = people.la_code
+            and episodes.person_key = people.person_key
     where
         (people.date_of_death is null or people.date_of_death >= episodes.episode_start)
         and (people.birth_year is null or extract(year from episodes.episode_start) - people.birth_year >= 18)
@@ -124,12 +131,14 @@ in_years as (
 existing_clients as (
 
     select distinct
+        in_years.la_code,
         in_years.person_key,
         in_years.episode_number
     from in_years
     inner join events as long_term
         on
-            in_years.person_key = long_term.person_key
+            in_years.la_code = long_term.la_code
+            and in_years.person_key = long_term.person_key
             and long_term.event_type = 'Service'
             and long_term.service_type like 'Long term support:%'
             and long_term.event_start_date < in_years.episode_start
@@ -150,7 +159,8 @@ new_episodes as (
     from in_years
     left join existing_clients
         on
-            in_years.person_key = existing_clients.person_key
+            in_years.la_code = existing_clients.la_code
+            and in_years.person_key = existing_clients.person_key
             and in_years.episode_number = existing_clients.episode_number
     where existing_clients.person_key is null
 
@@ -161,6 +171,7 @@ new_episodes as (
 following as (
 
     select
+        new_episodes.la_code,
         new_episodes.person_key,
         new_episodes.episode_number,
         later.event_type,
@@ -180,7 +191,8 @@ following as (
     from new_episodes
     inner join events as later
         on
-            new_episodes.person_key = later.person_key
+            new_episodes.la_code = later.la_code
+            and new_episodes.person_key = later.person_key
             and later.event_start_date >= new_episodes.episode_start
             and later.end_or_open > new_episodes.episode_end
             and later.event_start_date <= cast({{ dbt.dateadd('day', 7, 'new_episodes.episode_end') }} as date)
@@ -194,6 +206,7 @@ following as (
 service_sequels as (
 
     select
+        la_code,
         person_key,
         episode_number,
         case
@@ -204,7 +217,7 @@ service_sequels as (
             else service_type
         end as sequel,
         row_number() over (
-            partition by person_key, episode_number
+            partition by la_code, person_key, episode_number
             order by
                 service_rank,
                 case when service_component in ('Short term residential care', 'Short term nursing care') then 1 else 2 end
@@ -218,18 +231,20 @@ service_sequels as (
 nested as (
 
     select
+        new_episodes.la_code,
         new_episodes.person_key,
         new_episodes.episode_number,
         inner_event.event_outcome,
         inner_event.sequel_rank,
         row_number() over (
-            partition by new_episodes.person_key, new_episodes.episode_number
+            partition by new_episodes.la_code, new_episodes.person_key, new_episodes.episode_number
             order by inner_event.end_or_open desc, coalesce(inner_event.sequel_rank, 999) asc
         ) as nested_order
     from new_episodes
     inner join events as inner_event
         on
-            new_episodes.person_key = inner_event.person_key
+            new_episodes.la_code = inner_event.la_code
+            and new_episodes.person_key = inner_event.person_key
             and inner_event.event_type in ('Assessment', 'Review')
             and inner_event.event_start_date >= new_episodes.episode_start
             and inner_event.end_or_open > new_episodes.episode_start
@@ -243,6 +258,7 @@ nested as (
 outcome_candidates as (
 
     select
+        la_code,
         person_key,
         episode_number,
         episode_outcome as sequel,
@@ -250,6 +266,7 @@ outcome_candidates as (
     from new_episodes
     union all
     select
+        la_code,
         person_key,
         episode_number,
         event_outcome,
@@ -258,6 +275,7 @@ outcome_candidates as (
     where event_type <> 'Service' and event_outcome <> 'NFA: Support ended as planned'
     union all
     select
+        la_code,
         person_key,
         episode_number,
         event_outcome,
@@ -270,10 +288,11 @@ outcome_candidates as (
 outcome_sequels as (
 
     select
+        la_code,
         person_key,
         episode_number,
         sequel,
-        row_number() over (partition by person_key, episode_number order by sequel_rank) as sequel_order
+        row_number() over (partition by la_code, person_key, episode_number order by sequel_rank) as sequel_order
     from outcome_candidates
     where sequel_rank < 100
 
@@ -282,12 +301,14 @@ outcome_sequels as (
 equipment as (
 
     select distinct
+        new_episodes.la_code,
         new_episodes.person_key,
         new_episodes.episode_number
     from new_episodes
     inner join events as inner_event
         on
-            new_episodes.person_key = inner_event.person_key
+            new_episodes.la_code = inner_event.la_code
+            and new_episodes.person_key = inner_event.person_key
             and inner_event.event_type = 'Service'
             and inner_event.service_component = 'Equipment'
             and inner_event.event_start_date >= new_episodes.episode_start
@@ -299,6 +320,7 @@ equipment as (
 classified as (
 
     select
+        new_episodes.la_code,
         new_episodes.person_key,
         new_episodes.financial_year,
         new_episodes.episode_start,
@@ -324,17 +346,20 @@ classified as (
     from new_episodes
     left join service_sequels
         on
-            new_episodes.person_key = service_sequels.person_key
+            new_episodes.la_code = service_sequels.la_code
+            and new_episodes.person_key = service_sequels.person_key
             and new_episodes.episode_number = service_sequels.episode_number
             and service_sequels.sequel_order = 1
     left join outcome_sequels
         on
-            new_episodes.person_key = outcome_sequels.person_key
+            new_episodes.la_code = outcome_sequels.la_code
+            and new_episodes.person_key = outcome_sequels.person_key
             and new_episodes.episode_number = outcome_sequels.episode_number
             and outcome_sequels.sequel_order = 1
     left join equipment
         on
-            new_episodes.person_key = equipment.person_key
+            new_episodes.la_code = equipment.la_code
+            and new_episodes.person_key = equipment.person_key
             and new_episodes.episode_number = equipment.episode_number
 
 ),

@@ -28,7 +28,9 @@ events as (
         extract(year from events.event_start_date) - people.birth_year as age_at_start
     from {{ ref('int_cld_events_current') }} as events
     left join {{ ref('int_cld_people_current') }} as people
-        on events.person_key = people.person_key
+        on
+            events.la_code = people.la_code
+            and events.person_key = people.person_key
     left join {{ ref('cld_event_outcomes') }} as outcomes
         on events.event_outcome = outcomes.event_outcome
 
@@ -64,11 +66,14 @@ requests as (
 
 existing_clients as (
 
-    select distinct requests.event_key
+    select distinct
+        requests.la_code,
+        requests.event_key
     from requests
     inner join responses_and_services as services
         on
-            requests.person_key = services.person_key
+            requests.la_code = services.la_code
+            and requests.person_key = services.person_key
             and services.event_type = 'Service'
             and services.event_start_date < requests.event_start_date
     where
@@ -93,7 +98,10 @@ valid_requests as (
 
     select requests.*
     from requests
-    left join existing_clients on requests.event_key = existing_clients.event_key
+    left join existing_clients
+        on
+            requests.la_code = existing_clients.la_code
+            and requests.event_key = existing_clients.event_key
     where
         existing_clients.event_key is null
         and requests.outcome_group not in ('NFA', 'Admitted to hospital')
@@ -105,7 +113,7 @@ chronology as (
     select
         *,
         row_number() over (
-            partition by person_key
+            partition by la_code, person_key
             order by
                 event_start_date asc,
                 case event_type when 'Request' then 1 when 'Assessment' then 2 else 3 end,
@@ -127,7 +135,7 @@ blocks as (
     select
         *,
         sum(case when event_type <> 'Assessment' then 1 else 0 end) over (
-            partition by person_key
+            partition by la_code, person_key
             order by event_order
             rows between unbounded preceding and current row
         ) as block_number
@@ -153,15 +161,15 @@ flagged as (
                                 then 1
                             else 0
                         end
-                    ) over (partition by person_key, block_number)
+                    ) over (partition by la_code, person_key, block_number)
         end as block_progresses,
         min(case when event_type = 'Assessment' then event_order end) over (
-            partition by person_key
+            partition by la_code, person_key
             order by event_order
             rows between 1 following and unbounded following
         ) as next_assessment_order,
         min(case when event_type = 'Service' then event_order end) over (
-            partition by person_key
+            partition by la_code, person_key
             order by event_order
             rows between 1 following and unbounded following
         ) as next_service_order
@@ -172,6 +180,7 @@ flagged as (
 linked as (
 
     select
+        request.la_code,
         request.person_key,
         request.event_key as request_key,
         request.event_order as request_order,
@@ -186,11 +195,13 @@ linked as (
     from flagged as request
     left join flagged as assessment
         on
-            request.person_key = assessment.person_key
+            request.la_code = assessment.la_code
+            and request.person_key = assessment.person_key
             and request.next_assessment_order = assessment.event_order
     left join flagged as service
         on
-            request.person_key = service.person_key
+            request.la_code = service.la_code
+            and request.person_key = service.person_key
             and request.next_service_order = service.event_order
     where request.event_type = 'Request'
 
@@ -209,6 +220,7 @@ responses as (
 follow_ups as (
 
     select
+        la_code,
         person_key,
         request_key,
         request_order,
@@ -233,13 +245,13 @@ overlapping as (
         *,
         coalesce(
             lag(greatest(response_order, counted_service_order)) over (
-                partition by person_key order by request_order
+                partition by la_code, person_key order by request_order
             ) > request_order,
             false
         )
         or coalesce(
             response_order <= max(response_order) over (
-                partition by person_key
+                partition by la_code, person_key
                 order by request_order
                 rows between unbounded preceding and 1 preceding
             ),
@@ -247,7 +259,7 @@ overlapping as (
         )
         or coalesce(
             counted_service_order <= max(counted_service_order) over (
-                partition by person_key
+                partition by la_code, person_key
                 order by request_order
                 rows between unbounded preceding and 1 preceding
             ),
@@ -260,6 +272,7 @@ overlapping as (
 final as (
 
     select
+        la_code,
         person_key,
         request_key,
         request_start_date,

@@ -1,9 +1,9 @@
--- Current version of each complaint (delta entity): the row from its latest as-at delivery, ties by
+-- Current version of each council's complaint (delta entity): the row from its latest as-at delivery, ties by
 -- the later load. Incremental: a nightly run reads only loads newer than the last run.
 {{
     config(
         materialized='incremental',
-        unique_key='complaint_id',
+        unique_key=['la_code', 'complaint_id'],
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
     )

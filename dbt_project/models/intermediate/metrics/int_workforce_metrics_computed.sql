@@ -1,5 +1,6 @@
 -- Workforce governance metrics per month end D, from the hr snapshot used for D (Skills for
--- Care definitions: leavers and starters in (D-12m, D] over permanent + temporary jobs in post).
+-- Care definitions: leavers and starters in (D-12m, D] over permanent + temporary jobs in post),
+-- a council's snapshots each.
 -- Only months with a snapshot have figures, and a snapshot's month always lies in the entity's
 -- reported months (int_lake_entities_reported_monthly), so the model reads the snapshots alone: a delivery of
 -- another entity, which can add a month to that range, does not make it rebuild.
@@ -14,6 +15,7 @@ workers as (
 worker_counts as (
 
     select
+        la_code,
         period_end,
         count(case when directly_employed and in_post then 1 end) as directly_employed_in_post,
         count(case when employment_status = 'agency' and in_post then 1 end) as agency_in_post,
@@ -34,13 +36,14 @@ worker_counts as (
             end
         ) as newly_qualified_social_worker_starters_12m
     from workers
-    group by period_end
+    group by la_code, period_end
 
 ),
 
 post_counts as (
 
     select
+        posts.la_code,
         posts.period_end,
         count(
             case
@@ -49,13 +52,14 @@ post_counts as (
         ) as vacant_posts,
         count(case when posts.post_status != 'vacant_frozen' then 1 end) as established_posts
     from {{ ref('int_hr_posts_snapshotted_monthly') }} as posts
-    group by posts.period_end
+    group by posts.la_code, posts.period_end
 
 ),
 
 metrics as (
 
     select
+        la_code,
         'workforce_turnover_rate_12m' as metric_id,
         period_end,
         leavers_12m as numerator,
@@ -63,6 +67,7 @@ metrics as (
     from worker_counts
     union all
     select
+        la_code,
         'workforce_starters_rate_12m' as metric_id,
         period_end,
         starters_12m as numerator,
@@ -70,6 +75,7 @@ metrics as (
     from worker_counts
     union all
     select
+        la_code,
         'workforce_agency_rate' as metric_id,
         period_end,
         agency_in_post as numerator,
@@ -77,6 +83,7 @@ metrics as (
     from worker_counts
     union all
     select
+        la_code,
         'workforce_nq_sw_starter_share_12m' as metric_id,
         period_end,
         newly_qualified_social_worker_starters_12m as numerator,
@@ -84,6 +91,7 @@ metrics as (
     from worker_counts
     union all
     select
+        la_code,
         'workforce_vacancy_rate' as metric_id,
         period_end,
         vacant_posts as numerator,
@@ -95,6 +103,7 @@ metrics as (
 final as (
 
     select
+        la_code,
         metric_id,
         period_end,
         cast(numerator as {{ dbt.type_float() }}) / nullif(cast(denominator as {{ dbt.type_float() }}), 0) as value,

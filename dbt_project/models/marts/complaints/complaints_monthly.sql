@@ -1,10 +1,11 @@
--- Complaints per month end × subject category × procedure: received, acknowledged within 3
+-- Complaints per council × month end × subject category × procedure: received, acknowledged within 3
 -- working days, responded by the agreed date, decided and upheld, and Ombudsman referrals.
 with
 
 months as (
 
     select
+        la_code,
         month_start,
         period_end
     from {{ ref('int_lake_entities_reported_monthly') }}
@@ -30,6 +31,7 @@ complaints as (
 received as (
 
     select
+        months.la_code,
         months.period_end,
         complaints.subject_category,
         complaints.procedure,
@@ -37,14 +39,17 @@ received as (
         count(case when complaints.acknowledged_in_time then 1 end) as acknowledged_in_time
     from months
     inner join complaints
-        on months.period_end = cast({{ dbt.last_day('complaints.received_date', 'month') }} as date)
-    group by months.period_end, complaints.subject_category, complaints.procedure
+        on
+            months.la_code = complaints.la_code
+            and months.period_end = cast({{ dbt.last_day('complaints.received_date', 'month') }} as date)
+    group by months.la_code, months.period_end, complaints.subject_category, complaints.procedure
 
 ),
 
 responded as (
 
     select
+        months.la_code,
         months.period_end,
         complaints.subject_category,
         complaints.procedure,
@@ -53,14 +58,17 @@ responded as (
             as responded_by_agreed_date
     from months
     inner join complaints
-        on months.period_end = cast({{ dbt.last_day('complaints.response_date', 'month') }} as date)
-    group by months.period_end, complaints.subject_category, complaints.procedure
+        on
+            months.la_code = complaints.la_code
+            and months.period_end = cast({{ dbt.last_day('complaints.response_date', 'month') }} as date)
+    group by months.la_code, months.period_end, complaints.subject_category, complaints.procedure
 
 ),
 
 closed as (
 
     select
+        months.la_code,
         months.period_end,
         complaints.subject_category,
         complaints.procedure,
@@ -77,26 +85,31 @@ closed as (
             as ombudsman_upheld
     from months
     inner join complaints
-        on months.period_end = cast({{ dbt.last_day('complaints.closed_date', 'month') }} as date)
-    group by months.period_end, complaints.subject_category, complaints.procedure
+        on
+            months.la_code = complaints.la_code
+            and months.period_end = cast({{ dbt.last_day('complaints.closed_date', 'month') }} as date)
+    group by months.la_code, months.period_end, complaints.subject_category, complaints.procedure
 
 ),
 
 grid as (
 
     select
+        la_code,
         period_end,
         subject_category,
         procedure
     from received
     union
     select
+        la_code,
         period_end,
         subject_category,
         procedure
     from responded
     union
     select
+        la_code,
         period_end,
         subject_category,
         procedure
@@ -107,6 +120,7 @@ grid as (
 final as (
 
     select
+        grid.la_code,
         grid.period_end,
         grid.subject_category,
         grid.procedure,
@@ -127,17 +141,20 @@ final as (
     from grid
     left join received
         on
-            grid.period_end = received.period_end
+            grid.la_code = received.la_code
+            and grid.period_end = received.period_end
             and grid.subject_category = received.subject_category
             and grid.procedure = received.procedure
     left join responded
         on
-            grid.period_end = responded.period_end
+            grid.la_code = responded.la_code
+            and grid.period_end = responded.period_end
             and grid.subject_category = responded.subject_category
             and grid.procedure = responded.procedure
     left join closed
         on
-            grid.period_end = closed.period_end
+            grid.la_code = closed.la_code
+            and grid.period_end = closed.period_end
             and grid.subject_category = closed.subject_category
             and grid.procedure = closed.procedure
 

@@ -1,10 +1,11 @@
--- Budget monitoring per month end × service line, from the ledger for the month's financial year
+-- Budget monitoring per council × month end × service line, from the ledger for the month's financial year
 -- and period. RAG on the forecast overspend: green up to 1 %, amber up to 3 %, red above.
 with
 
 months as (
 
     select
+        la_code,
         period_end,
         financial_year,
         period
@@ -16,6 +17,7 @@ months as (
 lines as (
 
     select
+        months.la_code,
         months.period_end,
         ledger.financial_year,
         ledger.period,
@@ -28,15 +30,17 @@ lines as (
     from months
     inner join {{ ref('int_finance_ledger_current') }} as ledger
         on
-            months.financial_year = ledger.financial_year
+            months.la_code = ledger.la_code
+            and months.financial_year = ledger.financial_year
             and months.period = ledger.period
-    group by months.period_end, ledger.financial_year, ledger.period, ledger.service_line
+    group by months.la_code, months.period_end, ledger.financial_year, ledger.period, ledger.service_line
 
 ),
 
 rated as (
 
     select
+        la_code,
         period_end,
         financial_year,
         period,
@@ -65,9 +69,11 @@ final as (
     select
         rated.*,
         {{ code_label('rag', 'rated.rag') }} as rag_label,
-        -- What the dashboards show "now": the latest month, and the months of its financial year.
-        rated.period_end = max(rated.period_end) over () as is_latest_month,
-        rated.financial_year = max(rated.financial_year) over () as is_current_financial_year
+        -- What the dashboards show "now": the council's latest month, and the months of its
+        -- financial year.
+        rated.period_end = max(rated.period_end) over (partition by rated.la_code) as is_latest_month,
+        rated.financial_year = max(rated.financial_year) over (partition by rated.la_code)
+            as is_current_financial_year
     from rated
 
 )

@@ -1,4 +1,4 @@
--- Provider payment timeliness per month end × service category (Procurement Regulations 2024
+-- Provider payment timeliness per council × month end × service category (Procurement Regulations 2024
 -- reg 38: mean days, shares paid in 1-30 / 31-60 / 61+ days, day 1 = the day after receipt; and
 -- PCR 2015 reg 113: undisputed invoices paid within 30 days).
 with
@@ -6,6 +6,7 @@ with
 months as (
 
     select
+        la_code,
         month_start,
         period_end
     from {{ ref('int_lake_entities_reported_monthly') }}
@@ -16,6 +17,7 @@ months as (
 paid as (
 
     select
+        months.la_code,
         months.period_end,
         invoices.service_category,
         invoices.amount_gross,
@@ -24,13 +26,16 @@ paid as (
             as days_to_pay
     from months
     inner join {{ ref('int_provider_invoices_current') }} as invoices
-        on months.period_end = cast({{ dbt.last_day('invoices.payment_date', 'month') }} as date)
+        on
+            months.la_code = invoices.la_code
+            and months.period_end = cast({{ dbt.last_day('invoices.payment_date', 'month') }} as date)
 
 ),
 
 categories as (
 
     select
+        la_code,
         period_end,
         service_category,
         count(*) as invoices_paid,
@@ -43,13 +48,14 @@ categories as (
         count(case when not disputed and days_to_pay <= 30 then 1 end)
             as undisputed_paid_within_30d
     from paid
-    group by period_end, service_category
+    group by la_code, period_end, service_category
 
 ),
 
 final as (
 
     select
+        la_code,
         period_end,
         service_category,
         {{ code_label('service_category', 'service_category') }} as service_category_label,

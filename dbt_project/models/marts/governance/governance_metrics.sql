@@ -1,4 +1,4 @@
--- One row per governance metric per month end, council-wide, exactly per docs/specification.md §4,
+-- One row per council per governance metric per month end, council-wide, exactly per docs/specification.md §4,
 -- with the metric's title for legends. The ASCOF measures are yearly: one row per complete
 -- financial year, dated its last day (31 March), from ascof_measures at each measure's headline
 -- age band (all ages; 2B 18-64, 2C 65+). 2B and 2C are admissions per 100,000 population, kept
@@ -15,6 +15,7 @@ metrics as (
         'int_improvement_metrics_computed',
     ] %}
         select
+            la_code,
             metric_id,
             period_end,
             value,
@@ -25,6 +26,7 @@ metrics as (
         union all
     {% endfor %}
     select
+        la_code,
         'ascof_' || lower(measure) as metric_id,
         reported_to as period_end,
         value,
@@ -41,6 +43,7 @@ metrics as (
 final as (
 
     select
+        cast(metrics.la_code as {{ dbt.type_string() }}) as la_code,
         cast(metrics.metric_id as {{ dbt.type_string() }}) as metric_id,
         cast(metrics.period_end as date) as period_end,
         cast(metrics.value as {{ dbt.type_float() }}) as value,
@@ -55,4 +58,4 @@ final as (
 )
 
 select * from final
-order by metric_id, period_end
+order by la_code, metric_id, period_end

@@ -1,6 +1,7 @@
--- The governance lead's notes as of the latest delivery (a snapshot: the latest list holds every
--- note still kept): events and board decisions on their day, and commentary on a metric's month.
--- Commentary naming a metric the catalogue does not have is left out (and a data test warns).
+-- Each council's governance lead's notes as of its latest delivery (a snapshot: the latest list
+-- holds every note still kept): events and board decisions on their day, and commentary on a
+-- metric's month. Commentary naming a metric the catalogue does not have is left out (and a data
+-- test warns).
 with
 
 notes as (
@@ -9,17 +10,31 @@ notes as (
 
 ),
 
+latest_as_at as (
+
+    select
+        la_code,
+        max(as_at) as as_at
+    from notes
+    group by la_code
+
+),
+
 latest as (
 
-    select *
+    select notes.*
     from notes
-    where as_at = (select max(latest_as_at.as_at) from notes as latest_as_at)
+    inner join latest_as_at
+        on
+            notes.la_code = latest_as_at.la_code
+            and notes.as_at = latest_as_at.as_at
 
 ),
 
 final as (
 
     select
+        latest.la_code,
         latest.note_id,
         latest.note_type,
         {{ code_label('note_type', 'latest.note_type') }} as note_type_label,

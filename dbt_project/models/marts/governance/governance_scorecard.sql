@@ -1,21 +1,31 @@
--- One row per metric: the latest month's value beside the previous month and 12 months before,
--- its target, a RAG rating (grey when there is no value or no target), the trend, and how SPC
--- reads the month (governance_metrics_spc: variation, and assurance against the target).
+-- One row per council per metric (every metric of the catalogue for every council with governance
+-- metrics): the council's latest month's value beside the previous month and 12 months before, its
+-- target, a RAG rating (grey when there is no value or no target), the trend, and how SPC reads the
+-- month (governance_metrics_spc: variation, and assurance against the target).
 with
+
+councils as (
+
+    select distinct la_code
+    from {{ ref('governance_metrics') }}
+
+),
 
 latest_period as (
 
     select
+        la_code,
         metric_id,
         max(period_end) as period_end
     from {{ ref('governance_metrics') }}
-    group by metric_id
+    group by la_code, metric_id
 
 ),
 
 compared as (
 
     select
+        councils.la_code,
         catalogue.metric_id,
         catalogue.title,
         catalogue.unit,
@@ -28,19 +38,26 @@ compared as (
         previous.value as previous_month_value,
         year_before.value as value_12m_ago
     from {{ ref('metric_catalogue') }} as catalogue
-    left join latest_period on catalogue.metric_id = latest_period.metric_id
+    cross join councils
+    left join latest_period
+        on
+            councils.la_code = latest_period.la_code
+            and catalogue.metric_id = latest_period.metric_id
     left join {{ ref('governance_metrics') }} as latest
         on
-            latest_period.metric_id = latest.metric_id
+            latest_period.la_code = latest.la_code
+            and latest_period.metric_id = latest.metric_id
             and latest_period.period_end = latest.period_end
     left join {{ ref('governance_metrics') }} as previous
         on
-            latest_period.metric_id = previous.metric_id
+            latest_period.la_code = previous.la_code
+            and latest_period.metric_id = previous.metric_id
             and previous.period_end
             = cast({{ dbt.last_day(dbt.dateadd('month', -1, 'latest_period.period_end'), 'month') }} as date)
     left join {{ ref('governance_metrics') }} as year_before
         on
-            latest_period.metric_id = year_before.metric_id
+            latest_period.la_code = year_before.la_code
+            and latest_period.metric_id = year_before.metric_id
             and year_before.period_end
             = cast({{ dbt.last_day(dbt.dateadd('month', -12, 'latest_period.period_end'), 'month') }} as date)
 
@@ -50,6 +67,7 @@ commentary as (
 
     -- The governance lead's commentary on each metric's month (governance_notes).
     select
+        la_code,
         metric_id,
         period_end,
         {{ dbt.listagg(
@@ -57,13 +75,14 @@ commentary as (
         ) }} as commentary
     from {{ ref('governance_notes') }}
     where note_type = 'commentary'
-    group by metric_id, period_end
+    group by la_code, metric_id, period_end
 
 ),
 
 rated as (
 
     select
+        la_code,
         metric_id,
         title,
         unit,
@@ -94,6 +113,7 @@ rated as (
 final as (
 
     select
+        rated.la_code,
         rated.metric_id,
         rated.title,
         rated.unit,
@@ -126,11 +146,13 @@ final as (
     from rated
     left join {{ ref('governance_metrics_spc') }} as spc
         on
-            rated.metric_id = spc.metric_id
+            rated.la_code = spc.la_code
+            and rated.metric_id = spc.metric_id
             and rated.period_end = spc.period_end
     left join commentary
         on
-            rated.metric_id = commentary.metric_id
+            rated.la_code = commentary.la_code
+            and rated.metric_id = commentary.metric_id
             and rated.period_end = commentary.period_end
 
 )

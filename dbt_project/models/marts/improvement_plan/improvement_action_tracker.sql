@@ -1,5 +1,5 @@
--- The action tracker a board reads: every action of the latest improvement-plan snapshot, with
--- its owner, due dates, status, a RAG rating, days overdue and slippage.
+-- The action tracker a board reads: every action of each council's latest improvement-plan
+-- snapshot, with its owner, due dates, status, a RAG rating, days overdue and slippage.
 with
 
 actions as (
@@ -8,11 +8,24 @@ actions as (
 
 ),
 
+latest_as_at as (
+
+    select
+        la_code,
+        max(as_at) as as_at
+    from actions
+    group by la_code
+
+),
+
 latest as (
 
-    select *
+    select actions.*
     from actions
-    where as_at = (select max(latest_as_at.as_at) from actions as latest_as_at)
+    inner join latest_as_at
+        on
+            actions.la_code = latest_as_at.la_code
+            and actions.as_at = latest_as_at.as_at
 
 ),
 
@@ -34,6 +47,7 @@ rated as (
 final as (
 
     select
+        la_code,
         as_at,
         action_id,
         plan_name,

@@ -1,4 +1,4 @@
--- Improvement-plan progress per snapshot as-at date × plan × CQC quality statement × status:
+-- Improvement-plan progress per council × snapshot as-at date × plan × CQC quality statement × status:
 -- actions, overdue actions and slippage (current minus original due date).
 with
 
@@ -11,6 +11,7 @@ actions as (
 final as (
 
     select
+        la_code,
         as_at,
         plan_name,
         cqc_quality_statement,
@@ -23,7 +24,7 @@ final as (
         avg(cast(slippage_days as {{ dbt.type_float() }})) as mean_slippage_days,
         count(case when slippage_days > 0 then 1 end) as slipped_actions
     from actions
-    group by as_at, plan_name, cqc_quality_statement, status
+    group by la_code, as_at, plan_name, cqc_quality_statement, status
 
 )
 

@@ -3,7 +3,8 @@
 -- further request for ongoing support), 2B and 2C (admissions to residential and nursing care per
 -- 100,000 population, 18-64 and 65+), 2E and its learning-disability variant (long term support
 -- at home or with family), 3D parts 1a and 2a (self-directed support, direct payments). A rate's
--- value is null over a zero denominator; 2B and 2C need the population file for the year.
+-- value is null over a zero denominator; 2B and 2C need the population file for the year. Each
+-- council's figures come from its own submissions and population file (la_code).
 with
 
 years as (
@@ -29,12 +30,14 @@ measures as (
 reablement as (
 
     select
+        la_code,
         financial_year,
         age_band,
         count(case when in_numerator then 1 end) as numerator,
         count(case when in_denominator then 1 end) as denominator
     from (
         select
+            la_code,
             financial_year,
             age_band,
             in_numerator,
@@ -43,49 +46,56 @@ reablement as (
         where age_band is not null
         union all
         select
+            la_code,
             financial_year,
             'all' as age_band,
             in_numerator,
             in_denominator
         from {{ ref('int_cld_reablement_episodes_classified') }}
     ) as episodes
-    group by financial_year, age_band
+    group by la_code, financial_year, age_band
 
 ),
 
 admissions as (
 
     select
+        admitted.la_code,
         admitted.financial_year,
         admitted.age_band,
         count(*) as numerator
     from {{ ref('int_cld_care_home_admissions_identified') }} as admitted
-    group by admitted.financial_year, admitted.age_band
+    group by admitted.la_code, admitted.financial_year, admitted.age_band
 
 ),
 
 population as (
 
     select
+        years.la_code,
         years.financial_year,
         estimates.age_band,
         sum(estimates.population) as population
     from years
     inner join {{ ref('int_population_estimates_current') }} as estimates
-        on years.population_year = estimates.year
-    group by years.financial_year, estimates.age_band
+        on
+            years.la_code = estimates.la_code
+            and years.population_year = estimates.year
+    group by years.la_code, years.financial_year, estimates.age_band
 
 ),
 
 at_home as (
 
     select
+        la_code,
         financial_year,
         age_band,
         count(case when is_settled then 1 end) as numerator,
         count(*) as denominator
     from (
         select
+            la_code,
             financial_year,
             age_band,
             is_settled
@@ -93,32 +103,35 @@ at_home as (
         where age_band <> 'unknown'
         union all
         select
+            la_code,
             financial_year,
             'all' as age_band,
             is_settled
         from {{ ref('int_cld_long_term_clients_classified') }}
         where age_band <> 'unknown'
     ) as clients
-    group by financial_year, age_band
+    group by la_code, financial_year, age_band
 
 ),
 
 at_home_learning_disability as (
 
     select
+        la_code,
         financial_year,
         'all' as age_band,
         count(case when is_settled then 1 end) as numerator,
         count(*) as denominator
     from {{ ref('int_cld_long_term_clients_classified') }}
     where has_learning_disability and age_band = '18-64'
-    group by financial_year
+    group by la_code, financial_year
 
 ),
 
 self_directed as (
 
     select
+        la_code,
         financial_year,
         'all' as age_band,
         count(case when is_self_directed then 1 end) as self_directed,
@@ -126,13 +139,14 @@ self_directed as (
         count(*) as denominator
     from {{ ref('int_cld_community_clients_classified') }}
     where is_community
-    group by financial_year
+    group by la_code, financial_year
 
 ),
 
 figures as (
 
     select
+        years.la_code,
         years.financial_year,
         measures.measure,
         measures.age_band,
@@ -159,23 +173,40 @@ figures as (
     from years
     cross join measures
     left join reablement
-        on years.financial_year = reablement.financial_year and measures.age_band = reablement.age_band
+        on
+            years.la_code = reablement.la_code
+            and years.financial_year = reablement.financial_year
+            and measures.age_band = reablement.age_band
     left join admissions
-        on years.financial_year = admissions.financial_year and measures.age_band = admissions.age_band
+        on
+            years.la_code = admissions.la_code
+            and years.financial_year = admissions.financial_year
+            and measures.age_band = admissions.age_band
     left join population
-        on years.financial_year = population.financial_year and measures.age_band = population.age_band
+        on
+            years.la_code = population.la_code
+            and years.financial_year = population.financial_year
+            and measures.age_band = population.age_band
     left join at_home
-        on years.financial_year = at_home.financial_year and measures.age_band = at_home.age_band
+        on
+            years.la_code = at_home.la_code
+            and years.financial_year = at_home.financial_year
+            and measures.age_band = at_home.age_band
     left join at_home_learning_disability
-        on years.financial_year = at_home_learning_disability.financial_year
+        on
+            years.la_code = at_home_learning_disability.la_code
+            and years.financial_year = at_home_learning_disability.financial_year
     left join self_directed
-        on years.financial_year = self_directed.financial_year
+        on
+            years.la_code = self_directed.la_code
+            and years.financial_year = self_directed.financial_year
 
 ),
 
 final as (
 
     select
+        figures.la_code,
         figures.financial_year,
         figures.measure,
         figures.age_band,

@@ -3,7 +3,8 @@
 -- completed in the quarter (counted by end date), and at the quarter's end the people on long
 -- term support by their highest setting and primary support reason, and those on community
 -- support by how it is delivered (direct payment uptake). Events are those that count
--- (int_cld_events_current: one record per event, the latest submission's).
+-- (int_cld_events_current: one record per event, the latest submission's). Every row is a
+-- council's (la_code): its quarters run over its own submissions.
 with
 
 events as (
@@ -12,22 +13,36 @@ events as (
 
 ),
 
+council_spans as (
+
+    select
+        la_code,
+        min(reference_start) as first_start,
+        max(reference_end) as last_end
+    from events
+    group by la_code
+
+),
+
 quarters as (
 
     select
+        council_spans.la_code,
         months.month_start as quarter_start,
         cast({{ dbt.last_day(dbt.dateadd('month', 2, 'months.month_start'), 'month') }} as date) as quarter_end
     from {{ ref('int_calendar_months_numbered') }} as months
-    where
-        extract(month from months.month_start) in (1, 4, 7, 10)
-        and months.month_start >= (select min(events.reference_start) from events)
-        and months.month_start <= (select max(events.reference_end) from events)
+    inner join council_spans
+        on
+            months.month_start >= council_spans.first_start
+            and months.month_start <= council_spans.last_end
+    where extract(month from months.month_start) in (1, 4, 7, 10)
 
 ),
 
 completed as (
 
     select
+        la_code,
         quarter_start,
         quarter_end,
         activity,
@@ -36,6 +51,7 @@ completed as (
         count(*) as activity_count
     from (
         select
+            quarters.la_code,
             quarters.quarter_start,
             quarters.quarter_end,
             case events.event_type
@@ -58,16 +74,20 @@ completed as (
                 else coalesce(events.event_outcome, 'Not known')
             end as detail
         from events
-        inner join quarters on events.event_end_date between quarters.quarter_start and quarters.quarter_end
+        inner join quarters
+            on
+                events.la_code = quarters.la_code
+                and events.event_end_date between quarters.quarter_start and quarters.quarter_end
         where events.event_type in ('Request', 'Assessment', 'Review')
     ) as classified
-    group by quarter_start, quarter_end, activity, category, detail
+    group by la_code, quarter_start, quarter_end, activity, category, detail
 
 ),
 
 long_term_at_quarter_end as (
 
     select
+        quarters.la_code,
         quarters.quarter_start,
         quarters.quarter_end,
         events.person_key,
@@ -85,7 +105,8 @@ long_term_at_quarter_end as (
     from events
     inner join quarters
         on
-            events.event_start_date <= quarters.quarter_end
+            events.la_code = quarters.la_code
+            and events.event_start_date <= quarters.quarter_end
             and (events.event_end_date is null or events.event_end_date >= quarters.quarter_end)
     where
         events.event_type = 'Service'
@@ -100,6 +121,7 @@ people_at_quarter_end as (
     -- community support, the first way it is delivered in the order below; a tie between
     -- unranked values goes to the first in alphabetical order.
     select
+        la_code,
         quarter_start,
         quarter_end,
         person_key,
@@ -127,13 +149,14 @@ people_at_quarter_end as (
             end as community_delivery_rank
         from long_term_at_quarter_end
     ) as at_end
-    group by quarter_start, quarter_end, person_key
+    group by la_code, quarter_start, quarter_end, person_key
 
 ),
 
 caseload as (
 
     select
+        at_end.la_code,
         at_end.quarter_start,
         at_end.quarter_end,
         'long_term_support' as activity,
@@ -142,14 +165,22 @@ caseload as (
         count(*) as activity_count
     from people_at_quarter_end as at_end
     left join {{ ref('int_cld_people_current') }} as people
-        on at_end.person_key = people.person_key
-    group by at_end.quarter_start, at_end.quarter_end, at_end.setting, coalesce(people.primary_support_reason, 'Not known')
+        on
+            at_end.la_code = people.la_code
+            and at_end.person_key = people.person_key
+    group by
+        at_end.la_code,
+        at_end.quarter_start,
+        at_end.quarter_end,
+        at_end.setting,
+        coalesce(people.primary_support_reason, 'Not known')
 
 ),
 
 direct_payments as (
 
     select
+        la_code,
         quarter_start,
         quarter_end,
         'community_support_delivery' as activity,
@@ -158,13 +189,14 @@ direct_payments as (
         count(*) as activity_count
     from people_at_quarter_end
     where setting = 'Long term support: Community'
-    group by quarter_start, quarter_end, community_delivery
+    group by la_code, quarter_start, quarter_end, community_delivery
 
 ),
 
 final as (
 
     select
+        la_code,
         quarter_start,
         quarter_end,
         activity,

@@ -3,11 +3,15 @@
 -- always-required fields, types, dates and NHS numbers. It is what Arden & GEM's data-quality
 -- report would flag, seen before submitting. Read from the load ledger's counts of rows breaking
 -- each rule; a row per submission with check "all rules" gives the rows held back in total.
+-- A submission is a council's load (la_code, load_id): two councils delivering the same file get
+-- the same load_id, so the checks are keyed on both (submission_key).
 with
 
 submissions as (
 
-    select *
+    select
+        *,
+        {{ dbt.concat(["la_code", "'|'", "load_id"]) }} as submission_key
     from {{ ref('stg_lake__loads') }}
     where entity = 'cld_events' and status in ('loaded', 'rejected')
 
@@ -16,21 +20,21 @@ submissions as (
 checks as (
 
     -- reason_counts: a JSON object of rows failing per "column: rule".
-    {{ json_count_entries('submissions', 'load_id', 'reason_counts') }}
+    {{ json_count_entries('submissions', 'submission_key', 'reason_counts') }}
 
 ),
 
 per_check as (
 
     select
-        load_id,
+        submission_key,
         split_part(entry_key, ': ', 1) as check_column,
         split_part(entry_key, ': ', 2) as check_rule,
         entry_count as rows_failing
     from checks
     union all
     select
-        load_id,
+        submission_key,
         'all rules' as check_column,
         'any' as check_rule,
         rows_quarantined as rows_failing
@@ -41,6 +45,7 @@ per_check as (
 checked as (
 
     select
+        submissions.la_code,
         submissions.load_id,
         submissions.file_name,
         submissions.as_at as reporting_period_end,
@@ -59,7 +64,7 @@ checked as (
             when submissions.rows_in > 0 then cast(per_check.rows_failing as {{ dbt.type_float() }}) / submissions.rows_in
         end as share_failing
     from per_check
-    inner join submissions on per_check.load_id = submissions.load_id
+    inner join submissions on per_check.submission_key = submissions.submission_key
 
 ),
 

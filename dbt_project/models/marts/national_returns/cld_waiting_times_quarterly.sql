@@ -13,6 +13,7 @@ waits as (
 measured as (
 
     select
+        la_code,
         'first_response' as measure,
         age_band,
         cast({{ dbt.date_trunc('quarter', 'first_response_date') }} as date) as quarter_start,
@@ -21,6 +22,7 @@ measured as (
     where days_to_first_response is not null
     union all
     select
+        la_code,
         'first_service' as measure,
         age_band,
         cast({{ dbt.date_trunc('quarter', 'first_service_date') }} as date) as quarter_start,
@@ -33,6 +35,7 @@ measured as (
 final as (
 
     select
+        la_code,
         quarter_start,
         cast({{ dbt.last_day(dbt.dateadd('month', 2, 'quarter_start'), 'month') }} as date) as quarter_end,
         measure,
@@ -41,7 +44,7 @@ final as (
         cast(percentile_cont(0.5) within group (order by wait_days) as {{ dbt.type_float() }}) as median_days,
         {{ round_to('percentile_cont(0.9) within group (order by wait_days)', 1) }} as p90_days
     from measured
-    group by quarter_start, measure, age_band
+    group by la_code, quarter_start, measure, age_band
 
 )
 

@@ -8,11 +8,13 @@
 -- vacancies); mean days sick over the workers whose DAYSSICK is known (not 999). A rate over a
 -- zero or unknown denominator is null. Beside the council row, caregov's own turnover and vacancy
 -- rates for the month of the download (governance metrics from the HR extracts), for comparison.
+-- Every row is a council's (la_code), from its own files and metrics.
 with
 
 workers as (
 
     select
+        la_code,
         as_at,
         mainjobrole as main_job_role_code,
         dayssick
@@ -24,6 +26,7 @@ workers as (
 workplace_lists as (
 
     select
+        la_code,
         as_at,
         {{ split_list('alljobroles', "';'") }} as role_list,
         {{ split_list('starters', "';'") }} as starter_list,
@@ -37,6 +40,7 @@ workplace_lists as (
 role_counts as (
 
     select
+        workplace_lists.la_code,
         workplace_lists.as_at,
         cast(workplace_lists.role_list[slots.slot] as integer) as main_job_role_code,
         cast(workplace_lists.starter_list[slots.slot] as integer) as starters,
@@ -50,6 +54,7 @@ role_counts as (
 worker_figures as (
 
     select
+        la_code,
         as_at,
         main_job_role_code,
         count(*) as workers,
@@ -58,13 +63,14 @@ worker_figures as (
         sum(case when dayssick <> 999 then cast(dayssick as decimal(9, 2)) end) as days_sick,
         count(case when dayssick <> 999 then 1 end) as workers_with_days_sick
     from workers
-    group by as_at, main_job_role_code
+    group by la_code, as_at, main_job_role_code
 
 ),
 
 count_figures as (
 
     select
+        la_code,
         as_at,
         main_job_role_code,
         sum(case when starters <> 999 then starters end) as starters,
@@ -74,13 +80,15 @@ count_figures as (
         bool_or(leavers = 999 or leavers is null) as leavers_unknown,
         bool_or(vacancies = 999 or vacancies is null) as vacancies_unknown
     from role_counts
-    group by as_at, main_job_role_code
+    group by la_code, as_at, main_job_role_code
 
 ),
 
 download_dates as (
 
-    select distinct as_at
+    select distinct
+        la_code,
+        as_at
     from workers
 
 ),
@@ -89,6 +97,7 @@ download_dates as (
 by_role as (
 
     select
+        coalesce(worker_figures.la_code, count_figures.la_code) as la_code,
         coalesce(worker_figures.as_at, count_figures.as_at) as as_at,
         coalesce(worker_figures.main_job_role_code, count_figures.main_job_role_code) as main_job_role_code,
         coalesce(worker_figures.workers, 0) as workers,
@@ -103,7 +112,8 @@ by_role as (
     from worker_figures
     full outer join count_figures
         on
-            worker_figures.as_at = count_figures.as_at
+            worker_figures.la_code = count_figures.la_code
+            and worker_figures.as_at = count_figures.as_at
             and worker_figures.main_job_role_code = count_figures.main_job_role_code
 
 ),
@@ -112,13 +122,17 @@ with_dates as (
 
     select by_role.*
     from by_role
-    inner join download_dates on by_role.as_at = download_dates.as_at
+    inner join download_dates
+        on
+            by_role.la_code = download_dates.la_code
+            and by_role.as_at = download_dates.as_at
 
 ),
 
 figures as (
 
     select
+        la_code,
         as_at,
         main_job_role_code,
         false as is_council,
@@ -130,6 +144,7 @@ figures as (
     from with_dates
     union all
     select
+        la_code,
         as_at,
         null as main_job_role_code,
         true as is_council,
@@ -139,24 +154,26 @@ figures as (
         case when bool_or(vacancies_unknown) then null else sum(vacancies) end as vacancies,
         sum(days_sick) / nullif(sum(workers_with_days_sick), 0) as mean_days_sick
     from with_dates
-    group by as_at
+    group by la_code, as_at
 
 ),
 
 caregov_rates as (
 
     select
+        la_code,
         period_end,
         max(case when metric_id = 'workforce_turnover_rate_12m' then value end) as turnover_rate,
         max(case when metric_id = 'workforce_vacancy_rate' then value end) as vacancy_rate
     from {{ ref('int_workforce_metrics_computed') }}
-    group by period_end
+    group by la_code, period_end
 
 ),
 
 final as (
 
     select
+        figures.la_code,
         figures.as_at,
         case
             when figures.is_council then 'All'
@@ -177,7 +194,9 @@ final as (
     left join {{ ref('asc_wds_job_roles') }} as job_roles
         on figures.main_job_role_code = job_roles.main_job_role_code
     left join caregov_rates
-        on caregov_rates.period_end = cast({{ dbt.last_day('figures.as_at', 'month') }} as date)
+        on
+            figures.la_code = caregov_rates.la_code
+            and caregov_rates.period_end = cast({{ dbt.last_day('figures.as_at', 'month') }} as date)
 
 )
 

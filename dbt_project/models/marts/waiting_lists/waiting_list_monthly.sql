@@ -2,11 +2,14 @@
 -- over six months, median and 90th-percentile wait, and flows in and out during the month.
 -- Figures built on fewer than 5 people are suppressed (null, never 0). Who waits at each month end
 -- comes from int_cm_queue_items_waiting_monthly; flows are matched to the month end of their date.
+-- Every row is a council's (la_code): its months, teams and latest month are its own.
 with
 
 months as (
 
-    select period_end
+    select
+        la_code,
+        period_end
     from {{ ref('int_lake_entities_reported_monthly') }}
     where entity = 'cm_events'
 
@@ -21,6 +24,7 @@ queue_items as (
 waiting as (
 
     select
+        la_code,
         period_end,
         team_id,
         queue,
@@ -29,7 +33,7 @@ waiting as (
         percentile_cont(0.5) within group (order by wait_days) as median_wait_days,
         percentile_cont(0.9) within group (order by wait_days) as p90_wait_days
     from {{ ref('int_cm_queue_items_waiting_monthly') }}
-    group by period_end, team_id, queue
+    group by la_code, period_end, team_id, queue
 
 ),
 
@@ -38,6 +42,7 @@ waiting as (
 flows as (
 
     select
+        la_code,
         cast({{ dbt.last_day('requested_date', 'month') }} as date) as period_end,
         team_id,
         queue,
@@ -46,6 +51,7 @@ flows as (
     from queue_items
     union all
     select
+        la_code,
         cast({{ dbt.last_day('left_queue_date', 'month') }} as date) as period_end,
         team_id,
         queue,
@@ -59,6 +65,7 @@ flows as (
 monthly_flows as (
 
     select
+        months.la_code,
         months.period_end,
         flows.team_id,
         flows.queue,
@@ -66,20 +73,24 @@ monthly_flows as (
         sum(flows.left_queue) as left_in_month
     from months
     inner join flows
-        on months.period_end = flows.period_end
-    group by months.period_end, flows.team_id, flows.queue
+        on
+            months.la_code = flows.la_code
+            and months.period_end = flows.period_end
+    group by months.la_code, months.period_end, flows.team_id, flows.queue
 
 ),
 
 grid as (
 
     select
+        la_code,
         period_end,
         team_id,
         queue
     from waiting
     union
     select
+        la_code,
         period_end,
         team_id,
         queue
@@ -90,12 +101,13 @@ grid as (
 final as (
 
     select
+        grid.la_code,
         grid.period_end,
         grid.team_id,
         coalesce(teams.team_name, grid.team_id) as team_name,
         grid.queue,
         {{ code_label('queue', 'grid.queue') }} as queue_label,
-        grid.period_end = max(grid.period_end) over () as is_latest_month,
+        grid.period_end = max(grid.period_end) over (partition by grid.la_code) as is_latest_month,
         coalesce(waiting.waiting_people, 0) < 5 as is_suppressed,
         {{ suppress('waiting.waiting_people', 'coalesce(waiting.waiting_people, 0)', 5) }}
             as waiting_people,
@@ -114,16 +126,20 @@ final as (
     from grid
     left join waiting
         on
-            grid.period_end = waiting.period_end
+            grid.la_code = waiting.la_code
+            and grid.period_end = waiting.period_end
             and grid.team_id = waiting.team_id
             and grid.queue = waiting.queue
     left join monthly_flows
         on
-            grid.period_end = monthly_flows.period_end
+            grid.la_code = monthly_flows.la_code
+            and grid.period_end = monthly_flows.period_end
             and grid.team_id = monthly_flows.team_id
             and grid.queue = monthly_flows.queue
     left join {{ ref('int_hr_teams_current') }} as teams
-        on grid.team_id = teams.team_id
+        on
+            grid.la_code = teams.la_code
+            and grid.team_id = teams.team_id
 
 )
 
