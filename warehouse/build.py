@@ -20,7 +20,12 @@ from warehouse.project import run_results_path
 from warehouse.publish import publish
 from warehouse.results import NodeResult, RunResults
 from warehouse.runner import build_lock, run_dbt_build
-from warehouse.scope import build_state, nightly_scope, record_published_state
+from warehouse.scope import (
+    build_state,
+    built_by_other_code,
+    nightly_scope,
+    record_published_state,
+)
 
 
 @dataclass
@@ -63,6 +68,8 @@ def build_and_publish(settings: Settings, full_refresh: bool = False) -> BuildRe
         # Taken before dbt reads the lake: a load that lands during the build counts as new
         # next time, whether or not this build saw it.
         state = build_state(settings)
+        # New code rebuilds the incremental models in full, as `--full-refresh` would.
+        full_refresh = full_refresh or built_by_other_code(settings, state)
         scope = [] if full_refresh else nightly_scope(settings, state)
         code = run_dbt_build(settings, full_refresh, scope)
         results = RunResults.read(run_results_path(settings))

@@ -223,6 +223,14 @@ def ledger_snapshot(
     return records
 
 
+def built_by_other_code(settings: Settings, state: BuildState) -> bool:
+    """Whether the published build was made by other code than this (a new release, an edited
+    model): its incremental tables then hold rows the new code would not have written (a column
+    it adds would be empty in them), so the next build must rebuild them in full."""
+    published = BuildState.read(published_state_path(settings))
+    return published is not None and published.code != state.code
+
+
 def record_published_state(settings: Settings, state: BuildState) -> None:
     """Remember what the published build started from (what `nightly_scope` compares with)."""
     fs.write_text(published_state_path(settings), state.to_json(), private=True)

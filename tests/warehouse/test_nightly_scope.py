@@ -19,6 +19,7 @@ from caregov.settings import Settings
 from tests.warehouse.lake import write_ledger
 from warehouse.scope import (
     build_state,
+    built_by_other_code,
     nightly_scope,
     published_state_path,
     record_published_state,
@@ -165,3 +166,13 @@ def test_a_rejected_file_changes_only_what_reads_the_ledger(published: Settings)
         published, "L2", "complaints", FEB, "complaints_2025-02-01.csv", 0, AT, status="rejected"
     )
     assert _scope(published) == ["data_freshness", "ledger_rows_reconcile"]
+
+
+def test_a_build_by_other_code_is_rebuilt_in_full(published: Settings) -> None:
+    """Incremental tables written by other code (a release that adds a column) are rebuilt in
+    full by the next build; with the same code, or nothing published, they are not."""
+    state = build_state(published)
+    assert not built_by_other_code(published, state)
+    assert built_by_other_code(published, dataclasses.replace(state, code="changed"))
+    published_state_path(published).unlink()
+    assert not built_by_other_code(published, dataclasses.replace(state, code="changed"))
