@@ -77,8 +77,13 @@ def dbt_target(settings: Settings) -> str:
 def dbt_vars(settings: Settings) -> dict[str, object]:
     """The build's variables: the home's own council (rows of the lake written before they
     carried their council belong to it, macros/council.sql) and, in a regional hub, `hub`,
-    which enables the region's pooled rows (models/region/)."""
-    return {"council_code": settings.council_code, "hub": settings.hub}
+    which enables the region's pooled rows (models/region/), and the councils it serves
+    (macros/council.sql)."""
+    return {
+        "council_code": settings.council_code,
+        "councils": list(settings.council_codes),
+        "hub": settings.hub,
+    }
 
 
 def dbt_environment(settings: Settings) -> dict[str, str]:

@@ -11,3 +11,16 @@
 {% macro council_code(column='_la_code') -%}
     coalesce(cast({{ column }} as {{ dbt.type_string() }}), '{{ var("council_code", "LA0") | replace("'", "''") }}')
 {%- endmacro %}
+
+
+{#- The councils the home serves (`--vars councils`: a hub's councils.csv, or the one council),
+    one row each: `select ... union all select ...`. A council that has delivered nothing yet
+    is one of them too. -#}
+{% macro served_councils() -%}
+    {%- for code in var('councils', [var('council_code', 'LA0')]) %}
+    select cast('{{ code | replace("'", "''") }}' as {{ dbt.type_string() }}) as la_code
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,12 +1,16 @@
--- One row per council per metric (every metric of the catalogue for every council with governance
--- metrics): the council's latest month's value beside the previous month and 12 months before, its
+-- One row per council per metric (every metric of the catalogue for every council served, and any
+-- other with governance metrics): the council's latest month's value beside the previous month and 12 months before, its
 -- target, a RAG rating (grey when there is no value or no target), the trend, and how SPC reads the
 -- month (governance_metrics_spc: variation, and assurance against the target).
 with
 
 councils as (
 
-    select distinct la_code
+    -- Every council served, figures or not (one with nothing delivered yet sees the catalogue),
+    -- and any other council the lake holds rows of.
+    {{ served_councils() }}
+    union
+    select la_code
     from {{ ref('governance_metrics') }}
 
 ),
