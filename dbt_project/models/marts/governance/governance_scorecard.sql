@@ -1,7 +1,8 @@
 -- One row per council per metric (every metric of the catalogue for every council served, and any
--- other with governance metrics): the council's latest month's value beside the previous month and 12 months before, its
--- target, a RAG rating (grey when there is no value or no target), the trend, and how SPC reads the
--- month (governance_metrics_spc: variation, and assurance against the target).
+-- other with governance metrics): the council's latest month's value beside the previous month and
+-- 12 months before, its target, a RAG rating (grey when there is no value or no target), the trend,
+-- and how SPC reads the month (governance_metrics_spc: variation, and assurance against the
+-- target).
 with
 
 councils as (
