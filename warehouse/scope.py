@@ -45,6 +45,7 @@ class LoadRecord:
     entity: str
     as_at: str  # ISO date
     status: str  # loaded | skipped | rejected
+    la_code: str = ""  # the delivering council ("" for a record written before they named it)
 
     @property
     def loaded(self) -> bool:
@@ -166,17 +167,17 @@ def _downstream(manifest: dict[str, Any], starts: list[str], months_changed: boo
 
 
 def _reported_months(loads: dict[str, LoadRecord]) -> tuple[Any, ...]:
-    """What `int_lake_entities_reported_monthly` depends on: each entity's first as-at month and
-    the latest as-at month over all entities, from the loads whose rows are in the lake (status
-    loaded)."""
-    first: dict[str, str] = {}
-    latest = ""
+    """What `int_lake_entities_reported_monthly` depends on, per council: each entity's first
+    as-at month and the latest as-at month over all its entities, from the loads whose rows are
+    in the lake (status loaded)."""
+    first: dict[tuple[str, str], str] = {}
+    latest: dict[str, str] = {}
     for record in loads.values():
         if record.loaded:
-            month = record.as_at[:7]
-            first[record.entity] = min(first.get(record.entity, month), month)
-            latest = max(latest, month)
-    return tuple(sorted(first.items())), latest
+            month, council = record.as_at[:7], record.la_code
+            first[council, record.entity] = min(first.get((council, record.entity), month), month)
+            latest[council] = max(latest.get(council, ""), month)
+    return tuple(sorted(first.items())), tuple(sorted(latest.items()))
 
 
 def _with_files(loads: dict[str, LoadRecord]) -> set[tuple[str, str]]:
@@ -210,16 +211,23 @@ def ledger_snapshot(
             unread.append(str(path))
     if unread:
         with duckdb.connect() as con:
+            files = ", ".join("'" + name.replace("'", "''") + "'" for name in unread)
+            con.execute(
+                "create temp view unread as"
+                f" select * from read_parquet([{files}], filename = true, union_by_name = true)"
+            )
+            columns = {c for (c, *_) in con.execute("describe unread").fetchall()}
+            council = "coalesce(la_code, '')" if "la_code" in columns else "''"
             rows = con.execute(
-                "select load_id, source, entity, cast(as_at as varchar), status, filename"
-                " from read_parquet(?, filename = true)",
-                [unread],
+                "select load_id, source, entity, cast(as_at as varchar), status, filename,"
+                f" {council} from unread"
             ).fetchall()
-        for load_id, source, entity, as_at, status, filename in rows:
+        for load_id, source, entity, as_at, status, filename, la_code in rows:
             stat = os.stat(filename)
             records[str(load_id)] = LoadRecord(
-                stat.st_mtime_ns, stat.st_size, str(source), str(entity), str(as_at), str(status)
-            )
+                stat.st_mtime_ns, stat.st_size, str(source), str(entity), str(as_at), str(status),
+                str(la_code),
+            )  # fmt: skip
     return records
 
 

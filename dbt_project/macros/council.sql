@@ -17,7 +17,12 @@
     one row each: `select ... union all select ...`. A council that has delivered nothing yet
     is one of them too. -#}
 {% macro served_councils() -%}
-    {%- for code in var('councils', [var('council_code', 'LA0')]) %}
+    {%- set codes = var('councils', [var('council_code', 'LA0')]) -%}
+    {%- if not codes %}
+    select cast(null as {{ dbt.type_string() }}) as la_code
+    where 1 = 0
+    {%- endif %}
+    {%- for code in codes %}
     select cast('{{ code | replace("'", "''") }}' as {{ dbt.type_string() }}) as la_code
     {%- if not loop.last %}
     union all

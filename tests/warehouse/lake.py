@@ -101,8 +101,10 @@ def write_ledger(
     *,
     rows_quarantined: int = 0,
     status: str = "loaded",
+    la_code: str | None = None,
 ) -> None:
-    """Append one ledger record (lake/ledger/<load_id>.parquet)."""
+    """Append one ledger record (lake/ledger/<load_id>.parquet); `la_code`: a hub's delivering
+    council (none: a record without the column, as older ledgers hold)."""
     settings.ledger.mkdir(parents=True, exist_ok=True)
     with duckdb.connect() as con:
         con.execute(
@@ -131,4 +133,7 @@ def write_ledger(
                 finished_at,
             ],
         )
+        if la_code is not None:
+            con.execute("alter table ledger add column la_code varchar")
+            con.execute("update ledger set la_code = ?", [la_code])
         con.execute(f"copy ledger to '{settings.ledger / f'{load_id}.parquet'}' (format parquet)")

@@ -140,6 +140,15 @@ def test_a_delivery_in_a_new_month_rebuilds_every_monthly_model(published: Setti
     assert "complaints_monthly" in _scope(published)
 
 
+def test_a_councils_first_month_of_its_own_rebuilds_the_monthly_models(
+    published: Settings,
+) -> None:
+    """In a hub each council's months end at its own latest delivery: council E2's first
+    (January) delivery moves E2's latest month though the hub's latest stays January."""
+    write_ledger(published, "L2", "cm_events", JAN, "cm_events_2025-01-31.csv", 5, AT, la_code="E2")
+    assert "complaints_monthly" in _scope(published)
+
+
 def test_an_entity_first_delivered_gets_its_staging_view_created_again(
     published: Settings,
 ) -> None:

@@ -32,8 +32,11 @@ SEEDS = {"E1": 7, "E2": 7, "E3": 11}  # E1 and E2 deliver the same extracts
 D = dt.date(2025, 3, 31)  # the last month end of the extracts
 # Marts whose every column is a figure of the council's data (not of when it was loaded).
 COMPARED = (
-    "governance_metrics", "governance_metrics_spc", "ascof_measures", "workforce_monthly",
-    "waiting_list_monthly", "complaints_monthly", "finance_monthly",
+    "governance_metrics", "governance_metrics_spc", "governance_scorecard", "governance_notes",
+    "ascof_measures", "workforce_monthly", "workforce_sfc", "waiting_list_monthly",
+    "complaints_monthly", "finance_monthly", "provider_payments_monthly",
+    "improvement_progress", "improvement_action_tracker", "cld_activity_quarterly",
+    "cld_waiting_times_quarterly",
 )  # fmt: skip
 
 
