@@ -1,8 +1,9 @@
 -- Per council and lake entity: the latest as-at date and load, rows loaded and quarantined, the
 -- expected delivery cadence and whether it is stale: the latest as-at date is older than the
 -- cadence plus its grace period, counted back from today (the same rule as `caregov status`). An
--- entity delivered whenever it changes (no cadence) is never stale. Every council in the ledger
--- lists every entity; a home with nothing delivered yet lists them for its own council.
+-- entity delivered whenever it changes (no cadence) is never stale. Every council served (a hub's
+-- councils.csv, or the home's own council) and any other in the ledger lists every entity, so a
+-- council that has delivered nothing yet shows every entity as never delivered.
 with
 
 entities as (
@@ -19,11 +20,10 @@ ledger as (
 
 councils as (
 
-    select distinct la_code
+    {{ served_councils() }}
+    union
+    select la_code
     from ledger
-    union all
-    select {{ council_code('null') }} as la_code
-    where not exists (select 1 from ledger)
 
 ),
 
