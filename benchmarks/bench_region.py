@@ -8,8 +8,8 @@ twelve months each, generated once and cached (`benchmarks.cache`). Figures:
   `caregov ingest` processes at once (five councils' landing folders each) ÷ the same extracts
   ingested by one process, one council after another, into a second hub. Concurrency must not
   collapse into lock waits: ingests share nothing but the home's folders.
-- `region_build_vs_single`: the hub's full build (every council's build, then the region's
-  pooled figures, then the publish) ÷ the full build and publish of one council whose extracts
+- `region_build_vs_single`: the hub's full build (one dbt run: every council's rows and the
+  region's pooled figures, then the publish) ÷ the full build and publish of one council whose extracts
   hold about as many rows (scale = the twenty councils' scales summed). `region_rows` and
   `single_rows` say how close the two inputs are.
 """
