@@ -77,8 +77,9 @@ demo: install
 	@echo "Stop both with 'make down'."
 
 ## demo-region: a sample region of three councils (councils.csv, one synthetic council per code),
-## delivered into landing/<la_code>/, ingested by one process per council at once, built per
-## council and pooled; prints the region's and each council's metrics. Nothing is left running.
+## delivered into landing/<la_code>/, ingested by one process per council at once, built in one
+## dbt run with the region's pooled figures; prints the region's and each council's metrics.
+## Nothing is left running.
 demo-region: install
 	mkdir -p $(REGION_HOME)
 	test -f $(REGION_HOME)/councils.csv || { echo la_code,name; for code in $(REGION_COUNCILS); do \
