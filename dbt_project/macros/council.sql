@@ -29,3 +29,19 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#- Each council's calendar quarters (la_code, quarter_start, quarter_end) whose first month lies
+    within its span: `spans` has la_code, first_start and last_end. -#}
+{% macro council_quarters(spans) -%}
+    select
+        {{ spans }}.la_code,
+        months.month_start as quarter_start,
+        cast({{ dbt.last_day(dbt.dateadd('month', 2, 'months.month_start'), 'month') }} as date) as quarter_end
+    from {{ ref('int_calendar_months_numbered') }} as months
+    inner join {{ spans }}
+        on
+            months.month_start >= {{ spans }}.first_start
+            and months.month_start <= {{ spans }}.last_end
+    where extract(month from months.month_start) in (1, 4, 7, 10)
+{%- endmacro %}

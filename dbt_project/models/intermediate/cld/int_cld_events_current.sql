@@ -59,16 +59,7 @@ council_spans as (
 
 quarters as (
 
-    select
-        council_spans.la_code,
-        months.month_start as quarter_start,
-        cast({{ dbt.last_day(dbt.dateadd('month', 2, 'months.month_start'), 'month') }} as date) as quarter_end
-    from {{ ref('int_calendar_months_numbered') }} as months
-    inner join council_spans
-        on
-            months.month_start >= council_spans.first_start
-            and months.month_start <= council_spans.last_end
-    where extract(month from months.month_start) in (1, 4, 7, 10)
+    {{ council_quarters('council_spans') }}
 
 ),
 
